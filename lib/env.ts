@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting of Rollscope, with its default. This is the only module that reads process.env;
+ * the README's settings table mirrors this schema.
+ */
+const settingsSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/rollscope.db')
+    .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+      message: 'must start with file: (SQLite) or postgresql:// (PostgreSQL)',
+    }),
+  ROLLSCOPE_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isValidTimeZone, { message: 'is not an IANA time zone (e.g. Europe/Berlin)' }),
+  ROLLSCOPE_CHAIN_FILE: z.string().default(''),
+  ROLLSCOPE_DATA_DIR: z.string().default('./data'),
+  ROLLSCOPE_INBOX_DIR: z.string().default(''),
+  INGEST_TOKENS: z.string().default(''),
+  INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  INGEST_MAX_LINE_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  IMPORT_CRON: z.string().default('0 1 * * *'),
+  PORT: z.coerce.number().int().positive().default(3000),
+});
+
+export type Settings = {
+  databaseUrl: string;
+  databaseKind: 'sqlite' | 'postgresql';
+  /** Absolute path of the SQLite file, when databaseKind is sqlite. */
+  sqlitePath: string | null;
+  timeZone: string;
+  chainFile: string | null;
+  dataDir: string;
+  inboxDir: string;
+  ingestTokens: string[];
+  maxBodyBytes: number;
+  maxLineBytes: number;
+  importCron: string;
+  port: number;
+};
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Parses settings from an environment (process.env by default); throws a readable SettingsError. */
+export function parseSettings(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new SettingsError(`Invalid settings (environment variables):\n${lines.join('\n')}`);
+  }
+  const s = parsed.data;
+  const dataDir = path.resolve(cwd, s.ROLLSCOPE_DATA_DIR);
+  const isSqlite = s.DATABASE_URL.startsWith('file:');
+  // One absolute path for every entry point: a relative SQLite URL would otherwise resolve
+  // differently for the Prisma CLI (config folder) and the app (cwd).
+  const sqlitePath = isSqlite ? path.resolve(cwd, s.DATABASE_URL.slice('file:'.length)) : null;
+  return {
+    databaseUrl: isSqlite ? `file:${sqlitePath}` : s.DATABASE_URL,
+    databaseKind: isSqlite ? 'sqlite' : 'postgresql',
+    sqlitePath,
+    timeZone: s.ROLLSCOPE_TIMEZONE,
+    chainFile: s.ROLLSCOPE_CHAIN_FILE ? path.resolve(cwd, s.ROLLSCOPE_CHAIN_FILE) : null,
+    dataDir,
+    inboxDir: s.ROLLSCOPE_INBOX_DIR ? path.resolve(cwd, s.ROLLSCOPE_INBOX_DIR) : path.join(dataDir, 'inbox'),
+    ingestTokens: s.INGEST_TOKENS.split(',').map((t) => t.trim()).filter(Boolean),
+    maxBodyBytes: s.INGEST_MAX_BODY_BYTES,
+    maxLineBytes: s.INGEST_MAX_LINE_BYTES,
+    importCron: s.IMPORT_CRON,
+    port: s.PORT,
+  };
+}
+
+let cached: Settings | undefined;
+
+/** The process's settings, parsed once. */
+export function getSettings(): Settings {
+  cached ??= parseSettings();
+  return cached;
+}
