@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import defaultChain from './default-chain.json';
+
+/** The production chain: ordered stages and the teams that own them (lib/chain/default-chain.json). */
+export const chainConfigSchema = z
+  .object({
+    teams: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+          name: z.string().min(1),
+          email: z.email(),
+          leadEmail: z.email().optional(),
+        }),
+      )
+      .min(1),
+    stages: z
+      .array(
+        z.object({
+          key: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+          name: z.string().min(1),
+          owner: z.string(),
+        }),
+      )
+      .min(1),
+  })
+  .superRefine((chain, ctx) => {
+    const teams = new Set(chain.teams.map((t) => t.id));
+    const seen = new Set<string>();
+    chain.stages.forEach((stage, i) => {
+      if (seen.has(stage.key)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'key'], message: `duplicate stage key "${stage.key}"` });
+      seen.add(stage.key);
+      if (!teams.has(stage.owner)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'owner'], message: `unknown team "${stage.owner}"` });
+    });
+  });
+
+export type ChainConfig = z.infer<typeof chainConfigSchema>;
+
+export class ChainConfigError extends Error {
+  override name = 'ChainConfigError';
+}
+
+/** Validates a chain config; errors name the file and the field path. */
+export function parseChainConfig(data: unknown, source: string): ChainConfig {
+  const parsed = chainConfigSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new ChainConfigError(`${source}: invalid chain config\n${lines.join('\n')}`);
+}
+
+/** The configured chain: the file named by ROLLSCOPE_CHAIN_FILE, or the shipped default. */
+export function loadChainConfig(file: string | null): ChainConfig {
+  if (!file) return parseChainConfig(defaultChain, 'lib/chain/default-chain.json');
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ChainConfigError(`${file}: cannot read chain config: ${(error as Error).message}`);
+  }
+  return parseChainConfig(data, file);
+}

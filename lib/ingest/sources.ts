@@ -1,0 +1,60 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { loadChainConfig } from '../chain/config';
+import { getChain, syncChain } from '../chain/sync';
+import type { Db } from '../db';
+import type { Settings } from '../env';
+import { ingestLines, type IngestOptions, type IngestSummary } from './ingest';
+import { parseCsv, parseNdjson, type InputFormat, type ParsedLine } from './parse';
+
+export type IngestTarget = Pick<IngestOptions, 'db' | 'stages' | 'lastStage' | 'timeZone'> & { maxLineBytes: number };
+
+/** What every ingestion needs from the database and settings; loads the chain on first use. */
+export async function prepareIngest(db: Db, settings: Pick<Settings, 'chainFile' | 'timeZone' | 'maxLineBytes'>): Promise<IngestTarget> {
+  let chain = await getChain(db);
+  if (chain.stages.length === 0) {
+    await syncChain(db, loadChainConfig(settings.chainFile));
+    chain = await getChain(db);
+  }
+  return { db, stages: new Set(chain.stages.map((s) => s.key)), lastStage: chain.stages.at(-1)!.key, timeZone: settings.timeZone, maxLineBytes: settings.maxLineBytes };
+}
+
+const EXTENSIONS: Record<string, InputFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.csv': 'csv' };
+
+/** The input format of a file, from its extension. */
+export function formatOf(file: string): InputFormat | null {
+  return EXTENSIONS[path.extname(file).toLowerCase()] ?? null;
+}
+
+export function parseInput(format: InputFormat, input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncIterable<ParsedLine> {
+  return format === 'csv' ? parseCsv(input, maxLineBytes) : parseNdjson(input, maxLineBytes);
+}
+
+/** Ingests one stream (a file, stdin or a request body). */
+export function ingestStream(target: IngestTarget, opts: { source: string; format: InputFormat; input: AsyncIterable<Uint8Array>; onProgress?: IngestOptions['onProgress'] }): Promise<IngestSummary> {
+  return ingestLines({ ...target, source: opts.source, format: opts.format, lines: parseInput(opts.format, opts.input, target.maxLineBytes), onProgress: opts.onProgress });
+}
+
+/** Ingests one file, streaming it (never read whole). */
+export function ingestFile(target: IngestTarget, file: string, opts: { format?: InputFormat; onProgress?: IngestOptions['onProgress'] } = {}): Promise<IngestSummary> {
+  const format = opts.format ?? formatOf(file) ?? 'ndjson';
+  return ingestStream(target, { source: file, format, input: createReadStream(file, { highWaterMark: 256 * 1024 }), onProgress: opts.onProgress });
+}
+
+/** The input files under a path: the file itself, or a directory's .ndjson/.jsonl/.json/.csv files in name order. */
+export async function listInputFiles(target: string): Promise<string[]> {
+  const info = await stat(target);
+  if (!info.isDirectory()) return [target];
+  const entries = await readdir(target, { withFileTypes: true });
+  return entries.filter((e) => e.isFile() && formatOf(e.name) !== null).map((e) => path.join(target, e.name)).sort();
+}
+
+/** An HTTP body that is one JSON array of records: each element becomes one "line" (its 1-based index). */
+export function* parseJsonArray(items: unknown[]): Generator<ParsedLine> {
+  for (const [i, item] of items.entries()) {
+    const raw = JSON.stringify(item) ?? 'undefined';
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) yield { ok: false, line: i + 1, field: null, reason: 'expected a JSON object', raw };
+    else yield { ok: true, line: i + 1, value: item as Record<string, unknown>, raw };
+  }
+}

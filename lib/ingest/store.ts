@@ -1,0 +1,152 @@
+import type { Db, DbTransaction } from '../db';
+import { insertRows, inList, type Column } from '../sql';
+import { dayInZone, toDbTimestamp } from '../time/day';
+import type { IngestRecord } from './record';
+import { computeRolloutState, type RunFacts } from './rollout-state';
+
+export type StoreContext = { db: Db; timeZone: string; lastStage: string; knownServices: Set<string> };
+
+const STAGE_RUN_COLUMNS: Column[] = [
+  { name: 'key' }, { name: 'rolloutId' }, { name: 'service' }, { name: 'stageKey' }, { name: 'attempt', pgType: 'integer' },
+  { name: 'status' }, { name: 'env' }, { name: 'host' }, { name: 'startedAt', pgType: 'timestamp(3)' },
+  { name: 'finishedAt', pgType: 'timestamp(3)' }, { name: 'durationMs', pgType: 'integer' }, { name: 'day' },
+  { name: 'errorMessage' }, { name: 'errorCode' }, { name: 'manual', pgType: 'boolean' }, { name: 'attrs', pgType: 'jsonb' },
+  { name: 'batchId', pgType: 'integer' },
+];
+const ROLLOUT_COLUMNS: Column[] = [
+  { name: 'id' }, { name: 'service' }, { name: 'env' }, { name: 'startedAt', pgType: 'timestamp(3)' },
+  { name: 'finishedAt', pgType: 'timestamp(3)' }, { name: 'day' }, { name: 'outcome' },
+  { name: 'manualCount', pgType: 'integer' }, { name: 'stageRuns', pgType: 'integer' }, { name: 'failedRuns', pgType: 'integer' },
+];
+const ROLLUP_COLUMNS: Column[] = [
+  { name: 'day' }, { name: 'stageKey' }, { name: 'service' }, { name: 'attempts', pgType: 'integer' },
+  { name: 'successes', pgType: 'integer' }, { name: 'failures', pgType: 'integer' }, { name: 'skips', pgType: 'integer' },
+  { name: 'manual', pgType: 'integer' },
+];
+const ROLLOUT_UPDATE = ROLLOUT_COLUMNS.slice(1).map((c) => `"${c.name}" = excluded."${c.name}"`).join(', ');
+const ROLLUP_ADD = ROLLUP_COLUMNS.slice(3).map((c) => `"${c.name}" = "DailyRollup"."${c.name}" + excluded."${c.name}"`).join(', ');
+
+/** The idempotency key of a record: its `id`, or rollout/stage/attempt. */
+export function recordKey(r: IngestRecord): string {
+  return r.id ?? `${r.rollout}/${r.stage}/${r.attempt}`;
+}
+
+type Row = { record: IngestRecord; key: string; facts: RunFacts; day: string };
+
+function toRow(record: IngestRecord, timeZone: string): Row {
+  const started = Date.parse(record.startedAt);
+  let finished = record.finishedAt ? Date.parse(record.finishedAt) : null;
+  if (finished === null && record.durationMs !== undefined) finished = started + record.durationMs;
+  const facts: RunFacts = { stageKey: record.stage, attempt: record.attempt, status: record.status, env: record.env, startedAt: started, finishedAt: finished, manual: record.manual };
+  return { record, key: recordKey(record), facts, day: dayInZone(started, timeZone) };
+}
+
+function stageRunValues(row: Row, batchId: number | null): unknown[] {
+  const { record: r, facts } = row;
+  const duration = r.durationMs ?? (facts.finishedAt !== null ? facts.finishedAt - facts.startedAt : null);
+  return [
+    row.key, r.rollout, r.service, r.stage, r.attempt, r.status, r.env, r.host ?? null, toDbTimestamp(facts.startedAt),
+    facts.finishedAt !== null ? toDbTimestamp(facts.finishedAt) : null, duration, row.day, r.errorMessage ?? null,
+    r.errorCode ?? null, r.manual, r.attrs ? JSON.stringify(r.attrs) : null, batchId,
+  ];
+}
+
+/**
+ * Stores validated records in one transaction: new services and rollouts, the stage runs that are
+ * not stored yet (idempotent by key), the daily rollups of exactly those runs, and the state of
+ * every rollout they touch. Returns how many runs were new.
+ */
+export async function storeRecords(ctx: StoreContext, records: readonly IngestRecord[], batchId: number | null): Promise<{ inserted: number; duplicates: number }> {
+  if (records.length === 0) return { inserted: 0, duplicates: 0 };
+  const rows = records.map((r) => toRow(r, ctx.timeZone));
+  const inserted = await ctx.db.prisma.$transaction(
+    async (tx) => {
+      await insertServices(ctx, tx, rows);
+      const newRollouts = await insertRollouts(ctx, tx, rows);
+      const keys = await insertRows<{ key: string }>(tx, ctx.db.kind, { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "key"' }, rows.map((r) => stageRunValues(r, batchId)));
+      const fresh = new Set(keys.map((k) => k.key));
+      const insertedRows = rows.filter((r) => fresh.delete(r.key));
+      await addRollups(ctx, tx, insertedRows);
+      await updateRollouts(ctx, tx, insertedRows, newRollouts);
+      return insertedRows.length;
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+  return { inserted, duplicates: records.length - inserted };
+}
+
+async function insertServices(ctx: StoreContext, tx: DbTransaction, rows: readonly Row[]): Promise<void> {
+  const fresh = [...new Set(rows.map((r) => r.record.service))].filter((s) => !ctx.knownServices.has(s));
+  if (fresh.length === 0) return;
+  const now = toDbTimestamp(Date.now());
+  await insertRows(tx, ctx.db.kind, { table: 'Service', columns: [{ name: 'name' }, { name: 'createdAt', pgType: 'timestamp(3)' }], suffix: 'ON CONFLICT ("name") DO NOTHING' }, fresh.map((s) => [s, now]));
+  for (const s of fresh) ctx.knownServices.add(s);
+}
+
+/** Creates the rollouts first seen here (stage runs reference them); returns their ids. */
+async function insertRollouts(ctx: StoreContext, tx: DbTransaction, rows: readonly Row[]): Promise<Set<string>> {
+  const first = new Map<string, Row>();
+  for (const row of rows) if (!first.has(row.record.rollout)) first.set(row.record.rollout, row);
+  const values = [...first.values()].map((r) => {
+    const at = toDbTimestamp(r.facts.startedAt);
+    return [r.record.rollout, r.record.service, r.record.env, at, at, r.day, 'in_progress', 0, 0, 0];
+  });
+  const created = await insertRows<{ id: string }>(tx, ctx.db.kind, { table: 'Rollout', columns: ROLLOUT_COLUMNS, suffix: 'ON CONFLICT ("id") DO NOTHING RETURNING "id"' }, values);
+  return new Set(created.map((c) => c.id));
+}
+
+async function addRollups(ctx: StoreContext, tx: DbTransaction, rows: readonly Row[]): Promise<void> {
+  const sums = new Map<string, unknown[]>();
+  for (const { record: r, day } of rows) {
+    const id = `${day}\u0000${r.stage}\u0000${r.service}`;
+    let v = sums.get(id) as number[] | undefined;
+    if (!v) sums.set(id, (v = [0, 0, 0, 0, 0]));
+    v[0]! += 1;
+    if (r.status === 'succeeded') v[1]! += 1;
+    else if (r.status === 'failed') v[2]! += 1;
+    else v[3]! += 1;
+    if (r.manual) v[4]! += 1;
+  }
+  const values = [...sums.entries()].map(([id, v]) => [...id.split('\u0000'), ...v]);
+  await insertRows(tx, ctx.db.kind, { table: 'DailyRollup', columns: ROLLUP_COLUMNS, suffix: `ON CONFLICT ("day","stageKey","service") DO UPDATE SET ${ROLLUP_ADD}` }, values);
+}
+
+/** Recomputes the touched rollouts: from this batch alone when new, else from all their stored runs. */
+async function updateRollouts(ctx: StoreContext, tx: DbTransaction, rows: readonly Row[], created: ReadonlySet<string>): Promise<void> {
+  const runs = new Map<string, RunFacts[]>();
+  const meta = new Map<string, Row>();
+  for (const row of rows) {
+    const id = row.record.rollout;
+    if (!created.has(id)) continue;
+    if (!runs.has(id)) runs.set(id, []);
+    runs.get(id)!.push(row.facts);
+    meta.set(id, row);
+  }
+  const existing = [...new Set(rows.map((r) => r.record.rollout))].filter((id) => !created.has(id));
+  for (const [id, facts] of await readStoredRuns(ctx, tx, existing)) runs.set(id, facts);
+  const values: unknown[][] = [];
+  for (const [id, facts] of runs) {
+    const s = computeRolloutState(facts, ctx.lastStage);
+    const service = meta.get(id)?.record.service ?? rows.find((r) => r.record.rollout === id)!.record.service;
+    values.push([id, service, s.env, toDbTimestamp(s.startedAt), toDbTimestamp(s.finishedAt), dayInZone(s.startedAt, ctx.timeZone), s.outcome, s.manualCount, s.stageRuns, s.failedRuns]);
+  }
+  await insertRows(tx, ctx.db.kind, { table: 'Rollout', columns: ROLLOUT_COLUMNS, suffix: `ON CONFLICT ("id") DO UPDATE SET ${ROLLOUT_UPDATE}` }, values);
+}
+
+type StoredRun = { rolloutId: string; stageKey: string; attempt: number; status: string; env: string; startedAt: Date | string; finishedAt: Date | string | null; manual: boolean | number };
+
+async function readStoredRuns(ctx: StoreContext, tx: DbTransaction, ids: readonly string[]): Promise<Map<string, RunFacts[]>> {
+  const out = new Map<string, RunFacts[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const found = await tx.$queryRawUnsafe<StoredRun[]>(
+      `SELECT "rolloutId","stageKey","attempt","status","env","startedAt","finishedAt","manual" FROM "StageRun" WHERE "rolloutId" IN (${inList(ctx.db.kind, chunk.length)})`,
+      ...chunk,
+    );
+    for (const r of found) {
+      if (!out.has(r.rolloutId)) out.set(r.rolloutId, []);
+      out.get(r.rolloutId)!.push({ stageKey: r.stageKey, attempt: Number(r.attempt), status: r.status, env: r.env, startedAt: new Date(r.startedAt).getTime(), finishedAt: r.finishedAt === null ? null : new Date(r.finishedAt).getTime(), manual: Boolean(r.manual) });
+    }
+  }
+  return out;
+}

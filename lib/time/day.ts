@@ -1,0 +1,42 @@
+/** Calendar days in a time zone, fast enough for the ingest hot path. */
+
+// Every real UTC offset is a multiple of 15 minutes, so all instants in one 15-minute slot share a day.
+const SLOT_MS = 15 * 60 * 1000;
+const caches = new Map<string, { format: Intl.DateTimeFormat; days: Map<number, string> }>();
+
+/** The calendar day (YYYY-MM-DD) of an instant in an IANA time zone. */
+export function dayInZone(ms: number, timeZone: string): string {
+  let zone = caches.get(timeZone);
+  if (!zone) {
+    // en-CA formats dates as YYYY-MM-DD.
+    zone = { format: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }), days: new Map() };
+    caches.set(timeZone, zone);
+  }
+  const slot = Math.floor(ms / SLOT_MS);
+  let day = zone.days.get(slot);
+  if (day === undefined) {
+    day = zone.format.format(new Date(slot * SLOT_MS));
+    if (zone.days.size > 100_000) zone.days.clear();
+    zone.days.set(slot, day);
+  }
+  return day;
+}
+
+/** The UTC calendar day (YYYY-MM-DD) `offsetDays` after `day`. */
+export function addDays(day: string, offsetDays: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + offsetDays);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Days from `from` to `to`, both included. */
+export function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** An instant as SQLite's Prisma adapter writes DateTime columns, so text comparisons line up. */
+export function toDbTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+00:00');
+}
