@@ -16,9 +16,9 @@ export async function openDb(url: string): Promise<Db> {
   if (url.startsWith('file:')) {
     const prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url }) });
     // WAL lets the web server read while the scheduler or the CLI writes; NORMAL sync is safe with WAL.
+    await prisma.$executeRawUnsafe('PRAGMA busy_timeout = 10000');
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
-    await prisma.$executeRawUnsafe('PRAGMA busy_timeout = 10000');
     return { prisma, kind: 'sqlite' };
   }
   // Both generated clients come from one schema (prisma/schema.prisma and its derived PostgreSQL

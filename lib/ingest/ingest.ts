@@ -25,7 +25,7 @@ export type IngestOptions = {
   db: Db;
   source: string;
   format: InputFormat | 'json';
-  lines: AsyncIterable<ParsedLine>;
+  lines: AsyncIterable<ParsedLine> | Iterable<ParsedLine>;
   stages: ReadonlySet<string>;
   lastStage: string;
   timeZone: string;

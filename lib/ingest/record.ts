@@ -5,7 +5,7 @@ import { z } from 'zod';
  * CSV rows (after lib/ingest/csv-row.ts turns their strings into typed values) and HTTP bodies.
  * The README's "Input format" section documents these fields.
  */
-const attrValue = z.union([z.string(), z.number().finite()]);
+const attrValue = z.union([z.string(), z.number().finite()], { error: 'must be a string or a number (attrs is a flat object)' });
 
 export const ingestRecordSchema = z
   .object({

@@ -38,8 +38,7 @@ export function derivePostgresSchema(sqliteSchema: string): string {
 export type MigrationDir = { name: string; sql: string; snapshot: string | null };
 
 /** The migrations of one provider, oldest first. */
-export async function readMigrations(provider: Provider): Promise<MigrationDir[]> {
-  const dir = layout[provider].migrations;
+export async function readMigrations(provider: Provider, dir: string = layout[provider].migrations): Promise<MigrationDir[]> {
   if (!existsSync(dir)) return [];
   const names = (await readdir(dir, { withFileTypes: true }))
     .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
@@ -55,9 +54,9 @@ export async function readMigrations(provider: Provider): Promise<MigrationDir[]
   );
 }
 
-function migrationsList(provider: Provider, migrations: MigrationDir[]) {
+function migrationsList(provider: Provider, baseDir: string, migrations: MigrationDir[]) {
   return {
-    baseDir: layout[provider].migrations,
+    baseDir,
     lockfile: { path: 'migration_lock.toml', content: `provider = "${provider}"` },
     migrationDirectories: migrations.map((m) => ({
       path: m.name,
@@ -87,26 +86,49 @@ async function ensurePostgresDatabase(url: string): Promise<void> {
  * Applies the pending migrations to the database at `url` and records them in _prisma_migrations,
  * exactly as `prisma migrate deploy` does. Returns the names applied now.
  */
-export async function applyMigrations(url: string): Promise<string[]> {
+export async function applyMigrations(url: string, opts: { migrationsDir?: string } = {}): Promise<string[]> {
   const provider = providerOf(url);
+  const dir = opts.migrationsDir ?? layout[provider].migrations;
   if (provider === 'sqlite') await mkdir(path.dirname(url.slice('file:'.length)), { recursive: true });
   else await ensurePostgresDatabase(url);
   const schemaPath = layout[provider].schema;
-  const engine = await openSchemaEngine({ url, schemaPath, schemaText: await readFile(schemaPath, 'utf8') });
+  const { engine, close } = await openSchemaEngine({ url, schemaPath, schemaText: await readFile(schemaPath, 'utf8') });
   try {
-    const out = await engine.applyMigrations({ migrationsList: migrationsList(provider, await readMigrations(provider)), filters: NO_FILTERS });
+    const list = migrationsList(provider, dir, await readMigrations(provider, dir));
+    const out = await engine.applyMigrations({ migrationsList: list, filters: NO_FILTERS });
     return out.appliedMigrationNames;
   } catch (error) {
     throw engineError(error);
   } finally {
-    engine.free();
+    await close();
+  }
+}
+
+/** Drift check: how many steps it would take to bring the database at `url` to `schemaText`. */
+export async function pendingSchemaSteps(url: string, schemaText: string): Promise<number> {
+  const provider = providerOf(url);
+  const { engine, close } = await openSchemaEngine({ url, schemaPath: layout[provider].schema, schemaText });
+  try {
+    // `schemaDatasource` means "the database the engine is connected to", introspected.
+    const result = await engine.diff({
+      from: { tag: 'schemaDatasource', files: [{ path: layout[provider].schema, content: schemaText }], configDir: PRISMA_DIR },
+      to: { tag: 'schemaDatamodel', files: [{ path: layout[provider].schema, content: schemaText }] },
+      script: true,
+      exitCode: true,
+      filters: NO_FILTERS,
+    });
+    return result.exitCode === 2 ? (result.stdout ?? '').split(/^-- /m).length - 1 : 0;
+  } catch (error) {
+    throw engineError(error);
+  } finally {
+    await close();
   }
 }
 
 /** SQL that takes a database from the `from` datamodel (or nothing) to the `to` datamodel. */
 export async function diffSchemas(opts: { url: string; from: string | null; to: string; provider: Provider }): Promise<string> {
   const schemaPath = layout[opts.provider].schema;
-  const engine = await openSchemaEngine({ url: opts.url, schemaPath, schemaText: opts.to });
+  const { engine, close } = await openSchemaEngine({ url: opts.url, schemaPath, schemaText: opts.to });
   const file = (content: string) => ({ tag: 'schemaDatamodel' as const, files: [{ path: schemaPath, content }] });
   try {
     const result = await engine.diff({
@@ -120,7 +142,7 @@ export async function diffSchemas(opts: { url: string; from: string | null; to: 
   } catch (error) {
     throw engineError(error);
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -135,13 +157,15 @@ export function timestampName(now: Date, name: string): string {
 }
 
 /** Writes one migration folder with its SQL and the schema it was generated from. */
-export async function writeMigration(provider: Provider, name: string, sql: string, schema: string): Promise<string> {
-  const dir = path.join(layout[provider].migrations, name);
+export async function writeMigration(opts: { provider: Provider; name: string; sql: string; schema: string; migrationsDir?: string }): Promise<string> {
+  const { provider, name, sql, schema } = opts;
+  const base = opts.migrationsDir ?? layout[provider].migrations;
+  const dir = path.join(base, name);
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'migration.sql'), sql);
   await writeFile(path.join(dir, SCHEMA_SNAPSHOT), schema);
   await writeFile(
-    path.join(layout[provider].migrations, 'migration_lock.toml'),
+    path.join(base, 'migration_lock.toml'),
     `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${provider}"\n`,
   );
   return dir;

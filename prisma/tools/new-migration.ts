@@ -28,7 +28,7 @@ try {
       console.log(`${provider}: the schema matches the last migration; nothing to create.`);
       continue;
     }
-    console.log(`${provider}: wrote ${path.relative(process.cwd(), await writeMigration(provider, folder, sql, schemas[provider]))}`);
+    console.log(`${provider}: wrote ${path.relative(process.cwd(), await writeMigration({ provider, name: folder, sql, schema: schemas[provider] }))}`);
   }
 } finally {
   await rm(scratch, { recursive: true, force: true });

@@ -43,25 +43,51 @@ export function providerOf(url: string): Provider {
   return url.startsWith('file:') ? 'sqlite' : 'postgresql';
 }
 
-function adapterFactoryFor(url: string) {
-  if (providerOf(url) === 'sqlite') return new PrismaBetterSqlite3({ url });
-  return new PrismaPg({ connectionString: url });
+type Connection = { dispose(): Promise<void> };
+
+/**
+ * The adapter factory for a URL, remembering the connections the engine opens: freeing the engine
+ * does not close them, and an open SQLite connection would keep its lock.
+ */
+function adapterFactoryFor(url: string, opened: Connection[]) {
+  const factory = providerOf(url) === 'sqlite' ? new PrismaBetterSqlite3({ url }) : new PrismaPg({ connectionString: url });
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const connection = await connect();
+    opened.push(connection);
+    return connection;
+  };
+  return factory;
 }
 
-/** Opens the engine on a database; `schemaText` is the datamodel the engine starts with. */
-export async function openSchemaEngine(opts: { url: string; schemaPath: string; schemaText: string }): Promise<SchemaEngine> {
+export type OpenEngine = { engine: SchemaEngine; close: () => Promise<void> };
+
+/** Opens the engine on a database; `schemaText` is the datamodel the engine starts with. Call close(). */
+export async function openSchemaEngine(opts: { url: string; schemaPath: string; schemaText: string }): Promise<OpenEngine> {
   loaded ??= loadWasmModule();
   const glue = await loaded;
   const log = (message: string) => {
     if (process.env.ROLLSCOPE_ENGINE_DEBUG) process.stderr.write(`[schema-engine] ${message}\n`);
   };
+  const opened: Connection[] = [];
+  const close = async () => {
+    await Promise.all(opened.splice(0).map((c) => c.dispose()));
+  };
   try {
-    return await glue.SchemaEngine.new(
+    const engine = await glue.SchemaEngine.new(
       { datamodels: [[path.basename(opts.schemaPath), opts.schemaText]] },
       log,
-      bindMigrationAwareSqlAdapterFactory(adapterFactoryFor(opts.url)),
+      bindMigrationAwareSqlAdapterFactory(adapterFactoryFor(opts.url, opened)),
     );
+    return {
+      engine,
+      close: async () => {
+        engine.free();
+        await close();
+      },
+    };
   } catch (error) {
+    await close();
     throw engineError(error);
   }
 }

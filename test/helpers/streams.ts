@@ -1,0 +1,15 @@
+/** Feeds bytes to a parser as an async stream, optionally cut into small chunks to cross boundaries. */
+export async function* bytes(input: string | Buffer, chunkSize = 0): AsyncGenerator<Buffer> {
+  const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  if (chunkSize <= 0) {
+    yield buf;
+    return;
+  }
+  for (let i = 0; i < buf.length; i += chunkSize) yield buf.subarray(i, i + chunkSize);
+}
+
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ingestLines } from '../../../lib/ingest/ingest';
+import { ingestStream, parseJsonArray, prepareIngest, type IngestTarget } from '../../../lib/ingest/sources';
+import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
+import { bytes } from '../../helpers/streams';
+
+let t: TestDb;
+let target: IngestTarget;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 64 * 1024 });
+});
+afterAll(async () => t?.close());
+beforeEach(async () => {
+  const p = t.db.prisma;
+  await p.rejectedLine.deleteMany();
+  await p.ingestBatch.deleteMany();
+  await p.dailyRollup.deleteMany();
+  await p.stageRun.deleteMany();
+  await p.rollout.deleteMany();
+});
+
+type Rec = Record<string, unknown>;
+const run = (patch: Rec): Rec => ({ rollout: 'ro-1', service: 'feed-api', stage: 'test-build', status: 'succeeded', startedAt: '2026-11-20T10:00:00Z', durationMs: 1000, ...patch });
+const ndjson = (...records: (Rec | string)[]) => records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n');
+const ingest = (text: string, format: 'ndjson' | 'csv' = 'ndjson', source = 'input.ndjson') => ingestStream(target, { source, format, input: bytes(text) });
+
+describe('ingestion into the database', () => {
+  it(`runs on the expected database (${EXPECTED_KIND})`, () => {
+    expect(t.db.kind).toBe(EXPECTED_KIND);
+  });
+
+  it('stores the valid lines and quarantines each invalid one with file, line, field and reason', async () => {
+    const text = ndjson(run({}), '{broken', run({ stage: 'nope' }), run({ stage: 'package-publish', status: 'failed' }), run({ stage: 'package-publish', status: 'failed', errorMessage: 'registry 503' }));
+    const s = await ingest(text, 'ndjson', 'day-1.ndjson');
+    expect(s).toMatchObject({ accepted: 2, duplicates: 0, rejected: 3 });
+    expect(await t.db.prisma.stageRun.count()).toBe(2);
+    const q = await t.db.prisma.rejectedLine.findMany({ orderBy: { line: 'asc' }, select: { source: true, line: true, field: true, reason: true, raw: true } });
+    expect(q.map((r) => [r.source, r.line, r.field])).toEqual([['day-1.ndjson', 2, null], ['day-1.ndjson', 3, 'stage'], ['day-1.ndjson', 4, 'errorMessage']]);
+    expect(q[0]!.raw).toBe('{broken');
+    expect(q[1]!.reason).toMatch(/unknown stage "nope"/);
+    const batch = await t.db.prisma.ingestBatch.findUniqueOrThrow({ where: { id: s.batchId } });
+    expect(batch).toMatchObject({ source: 'day-1.ndjson', accepted: 2, rejected: 3 });
+  });
+
+  it('adds nothing when the same data is ingested again, keyed by id or by rollout+stage+attempt', async () => {
+    const text = ndjson(run({ id: 'evt-1' }), run({ id: 'evt-2', stage: 'package-publish' }), run({ stage: 'image-build' }), run({ stage: 'image-build', attempt: 2 }));
+    expect(await ingest(text)).toMatchObject({ accepted: 4, duplicates: 0 });
+    const rollupsBefore = await t.db.prisma.dailyRollup.findMany({ orderBy: { stageKey: 'asc' } });
+    expect(await ingest(text)).toMatchObject({ accepted: 0, duplicates: 4 });
+    expect(await t.db.prisma.stageRun.count()).toBe(4);
+    expect(await t.db.prisma.dailyRollup.findMany({ orderBy: { stageKey: 'asc' } })).toEqual(rollupsBefore);
+  });
+
+  it('keeps daily rollups per day, stage and service equal to the stored runs', async () => {
+    const text = ndjson(
+      run({ stage: 'image-pull', status: 'failed', errorMessage: 'x' }),
+      run({ stage: 'image-pull', attempt: 2, manual: true }),
+      run({ stage: 'canary-traffic', status: 'skipped' }),
+      run({ rollout: 'ro-2', service: 'user-svc', stage: 'image-pull', startedAt: '2026-11-21T00:30:00+02:00' }),
+    );
+    await ingest(text);
+    const rollups = await t.db.prisma.dailyRollup.findMany({ orderBy: [{ day: 'asc' }, { stageKey: 'asc' }] });
+    expect(rollups.map((r) => [r.day, r.stageKey, r.service, r.attempts, r.successes, r.failures, r.skips, r.manual])).toEqual([
+      ['2026-11-20', 'canary-traffic', 'feed-api', 1, 0, 0, 1, 0],
+      ['2026-11-20', 'image-pull', 'feed-api', 2, 1, 1, 0, 1],
+      // 00:30 at +02:00 is 22:30 UTC the day before.
+      ['2026-11-20', 'image-pull', 'user-svc', 1, 1, 0, 0, 0],
+    ]);
+  });
+
+  it('counts days in the configured time zone', async () => {
+    const tokyo = { ...target, timeZone: 'Asia/Tokyo' };
+    await ingestStream(tokyo, { source: 'x', format: 'ndjson', input: bytes(ndjson(run({ startedAt: '2026-11-20T20:00:00Z' }))) });
+    expect((await t.db.prisma.stageRun.findFirstOrThrow()).day).toBe('2026-11-21');
+  });
+
+  it('derives the rollout outcome from the latest attempt of each stage, across ingestions', async () => {
+    await ingest(ndjson(run({ stage: 'test-build' }), run({ stage: 'package-publish', status: 'failed', errorMessage: 'timeout after 30s' })));
+    expect(await t.db.prisma.rollout.findUniqueOrThrow({ where: { id: 'ro-1' } })).toMatchObject({ outcome: 'failed', stageRuns: 2, failedRuns: 1, env: 'online' });
+    await ingest(ndjson(run({ stage: 'package-publish', attempt: 2, manual: true, startedAt: '2026-11-20T10:05:00Z' })));
+    expect(await t.db.prisma.rollout.findUniqueOrThrow({ where: { id: 'ro-1' } })).toMatchObject({ outcome: 'in_progress', manualCount: 1, stageRuns: 3 });
+    await ingest(ndjson(run({ stage: 'monitor-attach', startedAt: '2026-11-20T10:30:00Z', durationMs: 5000 })));
+    const done = await t.db.prisma.rollout.findUniqueOrThrow({ where: { id: 'ro-1' } });
+    expect(done.outcome).toBe('succeeded');
+    expect(done.finishedAt?.toISOString()).toBe('2026-11-20T10:30:05.000Z');
+    expect(done.startedAt.toISOString()).toBe('2026-11-20T10:00:00.000Z');
+  });
+
+  it('stores the same runs from CSV as from NDJSON, attrs and manual included', async () => {
+    const csv = [
+      'rollout,service,stage,attempt,status,startedAt,durationMs,host,env,errorMessage,errorCode,manual,attrs',
+      'ro-9,feed-api,image-pull,1,failed,2026-11-20T10:00:00Z,1500,host-1,online,"pull: ""tag"" not found, retry",E_PULL,false,"{""image"":""reg/feed:1.2""}"',
+      'ro-9,feed-api,image-pull,2,succeeded,2026-11-20T10:01:00Z,900,host-1,online,,,true,',
+    ].join('\r\n');
+    expect(await ingest(csv, 'csv', 'day.csv')).toMatchObject({ accepted: 2, rejected: 0 });
+    const runs = await t.db.prisma.stageRun.findMany({ orderBy: { attempt: 'asc' } });
+    expect(runs[0]).toMatchObject({ errorMessage: 'pull: "tag" not found, retry', errorCode: 'E_PULL', manual: false, attrs: { image: 'reg/feed:1.2' }, durationMs: 1500, host: 'host-1' });
+    expect(runs[1]).toMatchObject({ manual: true, attrs: null, attempt: 2 });
+  });
+
+  it('takes a JSON array (the HTTP path) with items numbered from 1', async () => {
+    const s = await ingestLines({ ...target, source: 'http', format: 'json', lines: parseJsonArray([run({}), 42, run({ status: 'bogus' })]) });
+    expect(s).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(s.rejections.map((r) => [r.line, r.field])).toEqual([[2, null], [3, 'status']]);
+  });
+
+  it('reports empty input as a warning with nothing stored', async () => {
+    const s = await ingest('');
+    expect(s).toMatchObject({ accepted: 0, rejected: 0, warnings: ['empty input: no records'] });
+  });
+
+  it('stores every valid record of an input larger than one transaction batch', async () => {
+    const lines: (Rec | string)[] = Array.from({ length: 9000 }, (_, i) => run({ rollout: `ro-${Math.floor(i / 10)}`, attempt: (i % 10) + 1 }));
+    lines.splice(4500, 0, '{oops');
+    const s = await ingest(ndjson(...lines));
+    expect(s).toMatchObject({ accepted: 9000, rejected: 1 });
+    expect(s.rejections[0]!.line).toBe(4501);
+    expect(await t.db.prisma.rollout.count()).toBe(900);
+    expect((await t.db.prisma.dailyRollup.aggregate({ _sum: { attempts: true } }))._sum.attempts).toBe(9000);
+  });
+});
