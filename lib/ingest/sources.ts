@@ -58,3 +58,8 @@ export function* parseJsonArray(items: unknown[]): Generator<ParsedLine> {
     else yield { ok: true, line: i + 1, value: item as Record<string, unknown>, raw };
   }
 }
+
+/** A buffer already in memory (an HTTP body) as a byte stream. */
+export async function* fromBuffer(buf: Buffer): AsyncGenerator<Buffer> {
+  yield buf;
+}

@@ -1,0 +1,61 @@
+// npm run launch — the quick start: migrate the database, load the demo data when it is empty,
+// build the web app when its sources changed, then run the web server and the scheduler side by
+// side until Ctrl-C stops both.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { applyMigrations } from '../../prisma/tools/migrations';
+import { createIngestToken } from '../auth/ingest-tokens';
+import { loadChainConfig } from '../chain/config';
+import { syncChain } from '../chain/sync';
+import { getDb } from '../db';
+import { seedDemoIfEmpty } from '../demo/seed';
+import { getSettings } from '../env';
+import { buildIsStale } from './build-state';
+import { runCli } from './run-cli';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+const say = (line: string) => console.log(`[rollscope] ${line}`);
+
+await runCli(async () => {
+  const settings = getSettings();
+  const applied = await applyMigrations(settings.databaseUrl);
+  say(applied.length ? `database: applied ${applied.join(', ')}` : 'database: up to date');
+  const db = await getDb();
+  await syncChain(db, loadChainConfig(settings.chainFile));
+  const seed = await seedDemoIfEmpty({ db, settings, log: say });
+  if (seed.seeded) say(`demo data: ${seed.accepted.toLocaleString('en-US')} stage runs from ${seed.files} files in ${seed.seconds.toFixed(1)} s`);
+  if (settings.ingestTokens.length === 0 && (await db.prisma.ingestToken.count()) === 0) {
+    const token = await createIngestToken(db, 'quickstart');
+    say(`ingest token (shown once, keep it): ${token}`);
+    say(`  curl -H "Authorization: Bearer ${token}" --data-binary @records.ndjson http://localhost:${settings.port}/api/ingest`);
+  }
+  await db.prisma.$disconnect();
+  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || (await buildIsStale(ROOT))) {
+    say('building the web app (next build)…');
+    await waitFor(spawn(bin('next'), ['build'], { cwd: ROOT, stdio: 'inherit' }), true);
+  }
+  say(`dashboard: http://localhost:${settings.port}  (Ctrl-C stops the web server and the scheduler)`);
+  const children = [
+    spawn(bin('next'), ['start', '-p', String(settings.port)], { cwd: ROOT, stdio: 'inherit' }),
+    spawn(bin('tsx'), [path.join(ROOT, 'jobs', 'scheduler.ts')], { cwd: ROOT, stdio: 'inherit' }),
+  ];
+  const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+  process.on('SIGINT', stopAll);
+  process.on('SIGTERM', stopAll);
+  // When one of the two exits, stop the other: half a product is not running.
+  const codes = await Promise.all(children.map((c) => waitFor(c, false).finally(stopAll)));
+  return codes.find((c) => c !== 0) ?? 0;
+});
+
+function waitFor(child: ChildProcess, mustSucceed: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code, signal) => {
+      const result = code ?? (signal === 'SIGTERM' || signal === 'SIGINT' ? 0 : 1);
+      if (mustSucceed && result !== 0) reject(new Error(`${child.spawnfile} exited with ${code ?? signal}`));
+      else resolve(result);
+    });
+    child.on('error', reject);
+  });
+}
