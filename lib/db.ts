@@ -1,30 +1,57 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { getSettings } from './env';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
 
 /**
- * The database handle every lib function takes: the Prisma client plus which SQL dialect is
- * behind it (for the few raw-SQL modules that keep both dialects side by side).
+ * The database handle every lib function takes: the Prisma client, which SQL dialect is behind
+ * it, and — for the bulk writes of ingestion (lib/sql.ts) — Prisma's driver adapter itself, which
+ * runs multi-row statements about 2.5× faster and in far less memory than the client's raw queries.
  */
-export type Db = { prisma: SqliteClient; kind: 'sqlite' | 'postgresql' };
-export type DbTransaction = Parameters<Parameters<SqliteClient['$transaction']>[0]>[0];
+export type Db = {
+  prisma: SqliteClient;
+  kind: 'sqlite' | 'postgresql';
+  /** A second connection through the same driver adapter, opened on first use. */
+  bulk: () => Promise<SqlDriverAdapter>;
+  close: () => Promise<void>;
+};
+
+// Wait for a lock instead of failing at once: the web server, the scheduler and the CLI share the file.
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 /** Opens a database from a URL: file:<path> → SQLite, postgresql://… → PostgreSQL. */
 export async function openDb(url: string): Promise<Db> {
-  if (url.startsWith('file:')) {
-    const prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url }) });
-    // WAL lets the web server read while the scheduler or the CLI writes; NORMAL sync is safe with WAL.
-    await prisma.$executeRawUnsafe('PRAGMA busy_timeout = 10000');
-    await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-    await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
-    return { prisma, kind: 'sqlite' };
-  }
+  const isSqlite = url.startsWith('file:');
+  const makeFactory = () => (isSqlite ? new PrismaBetterSqlite3({ url, timeout: SQLITE_BUSY_TIMEOUT_MS }) : new PrismaPg({ connectionString: url }));
   // Both generated clients come from one schema (prisma/schema.prisma and its derived PostgreSQL
   // variant, kept in step by a test), so their model APIs are the same; one type serves both.
-  const prisma = new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as SqliteClient;
-  return { prisma, kind: 'postgresql' };
+  const prisma = isSqlite ? new SqliteClient({ adapter: makeFactory() }) : (new PostgresClient({ adapter: makeFactory() }) as unknown as SqliteClient);
+  if (isSqlite) {
+    // WAL lets the web server read while the scheduler or the CLI writes; NORMAL sync is safe with WAL.
+    await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  }
+  let bulk: Promise<SqlDriverAdapter> | undefined;
+  return {
+    prisma,
+    kind: isSqlite ? 'sqlite' : 'postgresql',
+    bulk: () => {
+      bulk ??= makeFactory()
+        .connect()
+        .then(async (adapter) => {
+          if (isSqlite) await adapter.executeScript('PRAGMA synchronous = NORMAL');
+          return adapter;
+        });
+      return bulk;
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      if (bulk) await (await bulk).dispose();
+      bulk = undefined;
+    },
+  };
 }
 
 const globalForDb = globalThis as unknown as { rollscopeDb?: Promise<Db> };

@@ -1,61 +1,88 @@
+import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import type { Db } from './db';
 
 /**
- * Multi-row INSERT statements for both dialects. Bulk writes go through here because Prisma's
- * createMany is several times slower than one parameterised multi-row INSERT per chunk.
+ * Bulk SQL for both dialects through Prisma's driver adapter: multi-row INSERTs (one statement per
+ * chunk, several times faster than createMany) and the transaction around them.
  */
 export type Column = { name: string; pgType?: string };
-
-type Runner = Pick<Db['prisma'], '$executeRawUnsafe' | '$queryRawUnsafe'>;
+export type Queryable = SqlQueryable;
 
 // SQLite allows 32,766 bound parameters per statement and PostgreSQL 65,535; stay well below.
 const MAX_PARAMS = 16_000;
+// Values are plain strings, numbers, booleans and nulls; the adapters need no type hints for them.
+const ANY_ARG: ArgType = { scalarType: 'unknown', arity: 'scalar' };
+const ARG_TYPES: ArgType[] = Array.from({ length: MAX_PARAMS + 64 }, () => ANY_ARG);
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `?` for SQLite, `$n` (with an optional cast) for PostgreSQL. */
+function placeholder(kind: Db['kind'], n: number, pgType?: string): string {
+  if (kind === 'sqlite') return '?';
+  return pgType ? `$${n}::${pgType}` : `$${n}`;
 }
 
 /** Builds `INSERT INTO t (cols) VALUES (...),(...) <suffix>` with the dialect's placeholders. */
 export function buildInsert(kind: Db['kind'], table: string, columns: readonly Column[], rowCount: number, suffix: string): string {
   const tuples: string[] = [];
   let n = 0;
-  for (let r = 0; r < rowCount; r += 1) {
-    const cells = columns.map((c) => {
-      n += 1;
-      if (kind === 'sqlite') return '?';
-      return c.pgType ? `$${n}::${c.pgType}` : `$${n}`;
-    });
-    tuples.push(`(${cells.join(',')})`);
-  }
+  for (let r = 0; r < rowCount; r += 1) tuples.push(`(${columns.map((c) => placeholder(kind, ++n, c.pgType)).join(',')})`);
   return `INSERT INTO ${quote(table)} (${columns.map((c) => quote(c.name)).join(',')}) VALUES ${tuples.join(',')} ${suffix}`;
 }
 
-/** Rows per statement for a column count. */
-export function chunkRows(columnCount: number): number {
-  return Math.max(1, Math.floor(MAX_PARAMS / columnCount));
+/** `IN (...)` placeholders for `count` values. */
+export function inList(kind: Db['kind'], count: number): string {
+  return Array.from({ length: count }, (_, i) => placeholder(kind, i + 1)).join(',');
+}
+
+function argTypes(count: number): ArgType[] {
+  return count <= ARG_TYPES.length ? ARG_TYPES.slice(0, count) : Array.from({ length: count }, () => ANY_ARG);
+}
+
+/** Runs a query and returns its rows as objects (SQLite's 64-bit integers come back as numbers). */
+export async function queryRows<T>(q: Queryable, sql: string, args: unknown[]): Promise<T[]> {
+  const result = await q.queryRaw({ sql, args, argTypes: argTypes(args.length) });
+  return result.rows.map((row) => {
+    const obj: Record<string, unknown> = {};
+    result.columnNames.forEach((name, i) => {
+      const v = row[i];
+      obj[name] = typeof v === 'bigint' ? Number(v) : v;
+    });
+    return obj as T;
+  });
 }
 
 /** Inserts rows in chunks; returns the rows of `RETURNING` when the suffix has one. */
-export async function insertRows<T = unknown>(
-  run: Runner,
-  kind: Db['kind'],
-  spec: { table: string; columns: readonly Column[]; suffix: string },
-  rows: readonly unknown[][],
-): Promise<T[]> {
+export async function insertRows<T = unknown>(q: Queryable, kind: Db['kind'], spec: { table: string; columns: readonly Column[]; suffix: string }, rows: readonly unknown[][]): Promise<T[]> {
   const out: T[] = [];
-  const size = chunkRows(spec.columns.length);
+  const size = Math.max(1, Math.floor(MAX_PARAMS / spec.columns.length));
   const returning = /\bRETURNING\b/i.test(spec.suffix);
   for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
-    const sql = buildInsert(kind, spec.table, spec.columns, chunk.length, spec.suffix);
-    const params = chunk.flat();
-    if (returning) out.push(...(await run.$queryRawUnsafe<T[]>(sql, ...params)));
-    else await run.$executeRawUnsafe(sql, ...params);
+    const end = Math.min(rows.length, i + size);
+    const sql = buildInsert(kind, spec.table, spec.columns, end - i, spec.suffix);
+    const args: unknown[] = [];
+    for (let r = i; r < end; r += 1) for (const value of rows[r]!) args.push(value);
+    if (returning) out.push(...(await queryRows<T>(q, sql, args)));
+    else await q.executeRaw({ sql, args, argTypes: argTypes(args.length) });
   }
   return out;
 }
 
-/** `IN (...)` placeholders starting after `offset` bound parameters. */
-export function inList(kind: Db['kind'], count: number, offset = 0): string {
-  return Array.from({ length: count }, (_, i) => (kind === 'sqlite' ? '?' : `$${offset + i + 1}`)).join(',');
+/** Runs `work` in one transaction on the bulk connection: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(db: Db, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  const tx = await (await db.bulk()).startTransaction();
+  const statement = (sql: string) => tx.executeRaw({ sql, args: [], argTypes: [] });
+  try {
+    const result = await work(tx);
+    // The adapter's commit() only releases the connection; the statement is ours to send.
+    await statement('COMMIT');
+    await tx.commit();
+    return result;
+  } catch (error) {
+    await statement('ROLLBACK').catch(() => undefined);
+    await tx.rollback();
+    throw error;
+  }
 }

@@ -31,7 +31,7 @@ await runCli(async () => {
     say(`ingest token (shown once, keep it): ${token}`);
     say(`  curl -H "Authorization: Bearer ${token}" --data-binary @records.ndjson http://localhost:${settings.port}/api/ingest`);
   }
-  await db.prisma.$disconnect();
+  await db.close();
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || (await buildIsStale(ROOT))) {
     say('building the web app (next build)…');
     await waitFor(spawn(bin('next'), ['build'], { cwd: ROOT, stdio: 'inherit' }), true);

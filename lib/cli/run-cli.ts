@@ -14,7 +14,7 @@ export async function runCli(main: () => Promise<number | void>): Promise<void> 
     code = 2;
   }
   try {
-    await (await getDb()).prisma.$disconnect();
+    await (await getDb()).close();
   } catch {
     // Nothing to close when the database never opened.
   }

@@ -28,7 +28,7 @@ export async function seedDemoIfEmpty(deps: {
   const now = deps.now ?? new Date();
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
   log(`generating ${DEMO_DEFAULTS.days} days of demo rollouts into ${dir}…`);
-  const written = await writeDemoFiles({ ...DEMO_DEFAULTS, end, stages: [...target.stages], dir, format: 'ndjson' });
+  const written = await writeDemoFiles({ ...DEMO_DEFAULTS, end, until: now, stages: [...target.stages], dir, format: 'ndjson' });
   let accepted = 0;
   const summaries: IngestSummary[] = [];
   for (const file of await listInputFiles(dir)) {

@@ -34,7 +34,7 @@ export type IngestOptions = {
 };
 
 // Records per transaction: large enough to amortise the commit, small enough to keep memory flat.
-const STORE_BATCH = 4000;
+const STORE_BATCH = 20_000;
 const REJECT_BATCH = 500;
 const SHOWN_REJECTIONS = 20;
 const PROGRESS_EVERY = 50_000;
@@ -64,7 +64,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
     valid = [];
   };
   const flushRejects = async () => {
-    await insertRows(opts.db.prisma, opts.db.kind, { table: 'RejectedLine', columns: REJECT_COLUMNS, suffix: '' }, rejects);
+    await insertRows(await opts.db.bulk(), opts.db.kind, { table: 'RejectedLine', columns: REJECT_COLUMNS, suffix: '' }, rejects);
     rejects = [];
   };
 

@@ -1,6 +1,6 @@
-import type { Db, DbTransaction } from '../db';
-import { insertRows, inList, type Column } from '../sql';
-import { dayInZone, toDbTimestamp } from '../time/day';
+import type { Db } from '../db';
+import { inTransaction, insertRows, inList, queryRows, type Column, type Queryable } from '../sql';
+import { dayInZone, isoToDbTimestamp, toDbTimestamp } from '../time/day';
 import type { IngestRecord } from './record';
 import { computeRolloutState, type RunFacts } from './rollout-state';
 
@@ -12,6 +12,11 @@ const STAGE_RUN_COLUMNS: Column[] = [
   { name: 'finishedAt', pgType: 'timestamp(3)' }, { name: 'durationMs', pgType: 'integer' }, { name: 'day' },
   { name: 'errorMessage' }, { name: 'errorCode' }, { name: 'manual', pgType: 'boolean' }, { name: 'attrs', pgType: 'jsonb' },
   { name: 'batchId', pgType: 'integer' },
+];
+const ERROR_EVENT_COLUMNS: Column[] = [
+  { name: 'stageRunId', pgType: 'integer' }, { name: 'rolloutId' }, { name: 'service' }, { name: 'stageKey' },
+  { name: 'attempt', pgType: 'integer' }, { name: 'env' }, { name: 'host' }, { name: 'occurredAt', pgType: 'timestamp(3)' },
+  { name: 'day' }, { name: 'message' }, { name: 'code' },
 ];
 const ROLLOUT_COLUMNS: Column[] = [
   { name: 'id' }, { name: 'service' }, { name: 'env' }, { name: 'startedAt', pgType: 'timestamp(3)' },
@@ -31,21 +36,35 @@ export function recordKey(r: IngestRecord): string {
   return r.id ?? `${r.rollout}/${r.stage}/${r.attempt}`;
 }
 
-type Row = { record: IngestRecord; key: string; facts: RunFacts; day: string };
+type Row = { record: IngestRecord; key: string; facts: RunFacts; day: string; id: number };
 
 function toRow(record: IngestRecord, timeZone: string): Row {
   const started = Date.parse(record.startedAt);
   let finished = record.finishedAt ? Date.parse(record.finishedAt) : null;
   if (finished === null && record.durationMs !== undefined) finished = started + record.durationMs;
   const facts: RunFacts = { stageKey: record.stage, attempt: record.attempt, status: record.status, env: record.env, startedAt: started, finishedAt: finished, manual: record.manual };
-  return { record, key: recordKey(record), facts, day: dayInZone(started, timeZone) };
+  return { record, key: recordKey(record), facts, day: dayInZone(started, timeZone), id: 0 };
+}
+
+/** The rows that were stored now (RETURNING gave their ids); a key twice in one batch is stored once. */
+function matchStored(rows: readonly Row[], stored: readonly { id: number; key: string }[]): Row[] {
+  const ids = new Map(stored.map((k) => [k.key, k.id]));
+  const out: Row[] = [];
+  for (const row of rows) {
+    const id = ids.get(row.key);
+    if (id === undefined) continue;
+    ids.delete(row.key);
+    row.id = id;
+    out.push(row);
+  }
+  return out;
 }
 
 function stageRunValues(row: Row, batchId: number | null): unknown[] {
   const { record: r, facts } = row;
   const duration = r.durationMs ?? (facts.finishedAt !== null ? facts.finishedAt - facts.startedAt : null);
   return [
-    row.key, r.rollout, r.service, r.stage, r.attempt, r.status, r.env, r.host ?? null, toDbTimestamp(facts.startedAt),
+    row.key, r.rollout, r.service, r.stage, r.attempt, r.status, r.env, r.host ?? null, isoToDbTimestamp(r.startedAt, facts.startedAt),
     facts.finishedAt !== null ? toDbTimestamp(facts.finishedAt) : null, duration, row.day, r.errorMessage ?? null,
     r.errorCode ?? null, r.manual, r.attrs ? JSON.stringify(r.attrs) : null, batchId,
   ];
@@ -59,23 +78,20 @@ function stageRunValues(row: Row, batchId: number | null): unknown[] {
 export async function storeRecords(ctx: StoreContext, records: readonly IngestRecord[], batchId: number | null): Promise<{ inserted: number; duplicates: number }> {
   if (records.length === 0) return { inserted: 0, duplicates: 0 };
   const rows = records.map((r) => toRow(r, ctx.timeZone));
-  const inserted = await ctx.db.prisma.$transaction(
-    async (tx) => {
+  const inserted = await inTransaction(ctx.db, async (tx) => {
       await insertServices(ctx, tx, rows);
       const newRollouts = await insertRollouts(ctx, tx, rows);
-      const keys = await insertRows<{ key: string }>(tx, ctx.db.kind, { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "key"' }, rows.map((r) => stageRunValues(r, batchId)));
-      const fresh = new Set(keys.map((k) => k.key));
-      const insertedRows = rows.filter((r) => fresh.delete(r.key));
+      const stored = await insertRows<{ id: number; key: string }>(tx, ctx.db.kind, { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' }, rows.map((r) => stageRunValues(r, batchId)));
+      const insertedRows = matchStored(rows, stored);
+      await addErrorEvents(ctx, tx, insertedRows);
       await addRollups(ctx, tx, insertedRows);
       await updateRollouts(ctx, tx, insertedRows, newRollouts);
       return insertedRows.length;
-    },
-    { timeout: 120_000, maxWait: 30_000 },
-  );
+  });
   return { inserted, duplicates: records.length - inserted };
 }
 
-async function insertServices(ctx: StoreContext, tx: DbTransaction, rows: readonly Row[]): Promise<void> {
+async function insertServices(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<void> {
   const fresh = [...new Set(rows.map((r) => r.record.service))].filter((s) => !ctx.knownServices.has(s));
   if (fresh.length === 0) return;
   const now = toDbTimestamp(Date.now());
@@ -84,7 +100,7 @@ async function insertServices(ctx: StoreContext, tx: DbTransaction, rows: readon
 }
 
 /** Creates the rollouts first seen here (stage runs reference them); returns their ids. */
-async function insertRollouts(ctx: StoreContext, tx: DbTransaction, rows: readonly Row[]): Promise<Set<string>> {
+async function insertRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<Set<string>> {
   const first = new Map<string, Row>();
   for (const row of rows) if (!first.has(row.record.rollout)) first.set(row.record.rollout, row);
   const values = [...first.values()].map((r) => {
@@ -95,7 +111,15 @@ async function insertRollouts(ctx: StoreContext, tx: DbTransaction, rows: readon
   return new Set(created.map((c) => c.id));
 }
 
-async function addRollups(ctx: StoreContext, tx: DbTransaction, rows: readonly Row[]): Promise<void> {
+/** Failed runs become error events, the rows classification and triage work on. */
+async function addErrorEvents(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<void> {
+  const values = rows
+    .filter((r) => r.record.status === 'failed')
+    .map(({ record: r, facts, day, id }) => [id, r.rollout, r.service, r.stage, r.attempt, r.env, r.host ?? null, isoToDbTimestamp(r.startedAt, facts.startedAt), day, r.errorMessage ?? '', r.errorCode ?? null]);
+  await insertRows(tx, ctx.db.kind, { table: 'ErrorEvent', columns: ERROR_EVENT_COLUMNS, suffix: '' }, values);
+}
+
+async function addRollups(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<void> {
   const sums = new Map<string, unknown[]>();
   for (const { record: r, day } of rows) {
     const id = `${day}\u0000${r.stage}\u0000${r.service}`;
@@ -112,7 +136,7 @@ async function addRollups(ctx: StoreContext, tx: DbTransaction, rows: readonly R
 }
 
 /** Recomputes the touched rollouts: from this batch alone when new, else from all their stored runs. */
-async function updateRollouts(ctx: StoreContext, tx: DbTransaction, rows: readonly Row[], created: ReadonlySet<string>): Promise<void> {
+async function updateRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[], created: ReadonlySet<string>): Promise<void> {
   const runs = new Map<string, RunFacts[]>();
   const meta = new Map<string, Row>();
   for (const row of rows) {
@@ -135,13 +159,14 @@ async function updateRollouts(ctx: StoreContext, tx: DbTransaction, rows: readon
 
 type StoredRun = { rolloutId: string; stageKey: string; attempt: number; status: string; env: string; startedAt: Date | string; finishedAt: Date | string | null; manual: boolean | number };
 
-async function readStoredRuns(ctx: StoreContext, tx: DbTransaction, ids: readonly string[]): Promise<Map<string, RunFacts[]>> {
+async function readStoredRuns(ctx: StoreContext, tx: Queryable, ids: readonly string[]): Promise<Map<string, RunFacts[]>> {
   const out = new Map<string, RunFacts[]>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const found = await tx.$queryRawUnsafe<StoredRun[]>(
+    const found = await queryRows<StoredRun>(
+      tx,
       `SELECT "rolloutId","stageKey","attempt","status","env","startedAt","finishedAt","manual" FROM "StageRun" WHERE "rolloutId" IN (${inList(ctx.db.kind, chunk.length)})`,
-      ...chunk,
+      chunk,
     );
     for (const r of found) {
       if (!out.has(r.rolloutId)) out.set(r.rolloutId, []);

@@ -38,5 +38,12 @@ export function daysBetween(from: string, to: string): string[] {
 
 /** An instant as SQLite's Prisma adapter writes DateTime columns, so text comparisons line up. */
 export function toDbTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+00:00');
+  return `${new Date(ms).toISOString().slice(0, -1)}+00:00`;
+}
+
+const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** Same as toDbTimestamp for an ISO-8601 text; skips the Date round trip when it is already UTC with milliseconds. */
+export function isoToDbTimestamp(iso: string, ms: number): string {
+  return UTC_MILLIS.test(iso) ? `${iso.slice(0, -1)}+00:00` : toDbTimestamp(ms);
 }

@@ -26,7 +26,7 @@ export async function createTestDb(opts: { chain?: boolean } = {}): Promise<Test
     db,
     url,
     close: async () => {
-      await db.prisma.$disconnect();
+      await db.close();
       await drop();
     },
   };

@@ -42,7 +42,7 @@ describe('schema variants and migration history', () => {
     expect(rows.map((r) => r.checksum)).toEqual(history.map((m) => migrationChecksum(m.sql)));
     expect(rows.every((r) => Number(r.applied_steps_count) === 1 && r.finished_at !== null)).toBe(true);
     // Re-running applies nothing. (The schema engine wants the SQLite file to itself: close the client first.)
-    await t.db.prisma.$disconnect();
+    await t.db.close();
     expect(await applyMigrations(t.url)).toEqual([]);
   });
 
@@ -74,6 +74,6 @@ describe('schema variants and migration history', () => {
   it('opens SQLite through a relative file: URL resolved once', async () => {
     const db = await openDb(`file:${path.join(scratch, 'plain.db')}`);
     expect(db.kind).toBe('sqlite');
-    await db.prisma.$disconnect();
+    await db.close();
   });
 });

@@ -65,10 +65,28 @@ CREATE TABLE "StageRun" (
     "errorCode" TEXT,
     "manual" BOOLEAN NOT NULL DEFAULT false,
     "attrs" JSONB,
-    "errorClassId" INTEGER,
     "batchId" INTEGER,
 
     CONSTRAINT "StageRun_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ErrorEvent" (
+    "id" SERIAL NOT NULL,
+    "stageRunId" INTEGER NOT NULL,
+    "rolloutId" TEXT NOT NULL,
+    "service" TEXT NOT NULL,
+    "stageKey" TEXT NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "env" TEXT NOT NULL,
+    "host" TEXT,
+    "occurredAt" TIMESTAMP(3) NOT NULL,
+    "day" TEXT NOT NULL,
+    "message" TEXT NOT NULL,
+    "code" TEXT,
+    "errorClassId" INTEGER,
+
+    CONSTRAINT "ErrorEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -206,19 +224,25 @@ CREATE UNIQUE INDEX "StageRun_key_key" ON "StageRun"("key");
 CREATE INDEX "StageRun_rolloutId_idx" ON "StageRun"("rolloutId");
 
 -- CreateIndex
-CREATE INDEX "StageRun_day_status_idx" ON "StageRun"("day", "status");
+CREATE UNIQUE INDEX "ErrorEvent_stageRunId_key" ON "ErrorEvent"("stageRunId");
 
 -- CreateIndex
-CREATE INDEX "StageRun_stageKey_startedAt_idx" ON "StageRun"("stageKey", "startedAt");
+CREATE INDEX "ErrorEvent_day_idx" ON "ErrorEvent"("day");
 
 -- CreateIndex
-CREATE INDEX "StageRun_service_startedAt_idx" ON "StageRun"("service", "startedAt");
+CREATE INDEX "ErrorEvent_stageKey_day_idx" ON "ErrorEvent"("stageKey", "day");
 
 -- CreateIndex
-CREATE INDEX "StageRun_host_startedAt_idx" ON "StageRun"("host", "startedAt");
+CREATE INDEX "ErrorEvent_service_day_idx" ON "ErrorEvent"("service", "day");
 
 -- CreateIndex
-CREATE INDEX "StageRun_errorClassId_startedAt_idx" ON "StageRun"("errorClassId", "startedAt");
+CREATE INDEX "ErrorEvent_host_day_idx" ON "ErrorEvent"("host", "day");
+
+-- CreateIndex
+CREATE INDEX "ErrorEvent_errorClassId_day_idx" ON "ErrorEvent"("errorClassId", "day");
+
+-- CreateIndex
+CREATE INDEX "ErrorEvent_rolloutId_idx" ON "ErrorEvent"("rolloutId");
 
 -- CreateIndex
 CREATE INDEX "DailyRollup_stageKey_day_idx" ON "DailyRollup"("stageKey", "day");
@@ -269,7 +293,10 @@ ALTER TABLE "StageRun" ADD CONSTRAINT "StageRun_rolloutId_fkey" FOREIGN KEY ("ro
 ALTER TABLE "StageRun" ADD CONSTRAINT "StageRun_stageKey_fkey" FOREIGN KEY ("stageKey") REFERENCES "Stage"("key") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "StageRun" ADD CONSTRAINT "StageRun_errorClassId_fkey" FOREIGN KEY ("errorClassId") REFERENCES "ErrorClass"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE "ErrorEvent" ADD CONSTRAINT "ErrorEvent_stageRunId_fkey" FOREIGN KEY ("stageRunId") REFERENCES "StageRun"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ErrorEvent" ADD CONSTRAINT "ErrorEvent_errorClassId_fkey" FOREIGN KEY ("errorClassId") REFERENCES "ErrorClass"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "DailyRollup" ADD CONSTRAINT "DailyRollup_stageKey_fkey" FOREIGN KEY ("stageKey") REFERENCES "Stage"("key") ON DELETE RESTRICT ON UPDATE CASCADE;
