@@ -1,5 +1,6 @@
-// npm run ingest -- <file | directory | -> [--format ndjson|csv]
-// Streams rollout records into the database; exits 1 when any line was rejected.
+// npm run ingest -- <file | directory | -> [--format ndjson|csv] [--json]
+// Streams rollout records into the database; exits 1 when any line was rejected. --json prints the
+// summaries (and the process's peak memory) as one JSON object for scripts and benchmarks.
 import { parseArgs } from 'node:util';
 import { getDb } from '../db';
 import { getSettings } from '../env';
@@ -9,12 +10,15 @@ import { ingestFile, ingestStream, listInputFiles, prepareIngest } from '../inge
 import { runCli } from './run-cli';
 
 await runCli(async () => {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { format: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { format: { type: 'string' }, json: { type: 'boolean', default: false } } });
   const format = values.format;
   if (positionals.length === 0) throw new Error('usage: npm run ingest -- <file | directory | -> [--format ndjson|csv]');
   if (format !== undefined && format !== 'ndjson' && format !== 'csv') throw new Error(`--format: expected ndjson or csv, got "${format}"`);
   const target = await prepareIngest(await getDb(), getSettings());
-  const progress = (p: { records: number }) => process.stderr.write(`\r  ${p.records.toLocaleString('en-US')} records…`);
+  const say = values.json ? () => undefined : (line: string) => console.log(line);
+  const progress = (p: { records: number }) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  ${p.records.toLocaleString('en-US')} records…`);
+  };
   const summaries: IngestSummary[] = [];
   for (const arg of positionals) {
     if (arg === '-') {
@@ -23,10 +27,11 @@ await runCli(async () => {
     }
     for (const file of await listInputFiles(arg)) {
       summaries.push(await ingestFile(target, file, { format, onProgress: progress }));
-      process.stderr.write('\r\x1b[K');
-      console.log(formatSummary(summaries.at(-1)!));
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      say(formatSummary(summaries.at(-1)!));
     }
   }
-  if (summaries.length > 1 || positionals.includes('-')) console.log(formatSummary(summaries));
+  if (summaries.length > 1 || positionals.includes('-')) say(formatSummary(summaries));
+  if (values.json) console.log(JSON.stringify({ summaries, peakRssBytes: process.resourceUsage().maxRSS * 1024 }));
   return summaries.some((s) => s.rejected > 0) ? 1 : 0;
 });

@@ -2,8 +2,7 @@ import { verifyIngestToken } from '../auth/ingest-tokens';
 import type { Db } from '../db';
 import type { Settings } from '../env';
 import { PayloadTooLargeError, ValidationError, errorResponse } from '../errors';
-import { ingestLines } from './ingest';
-import { fromBuffer, ingestStream, parseJsonArray, prepareIngest } from './sources';
+import { fromBuffer, ingestItems, ingestStream, prepareIngest } from './sources';
 
 type Deps = { db: Db; settings: Pick<Settings, 'ingestTokens' | 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone'> };
 
@@ -42,7 +41,7 @@ export async function handleIngestRequest(request: Request, deps: Deps): Promise
         throw new ValidationError(`body is not valid JSON: ${(error as Error).message}`);
       }
       if (!Array.isArray(items)) throw new ValidationError('a JSON body must be an array of records (or send NDJSON as application/x-ndjson)');
-      return Response.json(await ingestLines({ ...target, source, format: 'json', lines: parseJsonArray(items) }));
+      return Response.json(await ingestItems(target, { source, items }));
     }
     const format = type === 'text/csv' ? 'csv' : 'ndjson';
     return Response.json(await ingestStream(target, { source, format, input: fromBuffer(body) }));

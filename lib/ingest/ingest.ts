@@ -1,9 +1,9 @@
 import type { Db } from '../db';
 import { insertRows, type Column } from '../sql';
-import type { InputFormat, ParsedLine } from './parse';
+import type { CheckedLine } from './check';
+import type { InputFormat } from './parse';
 import type { IngestRecord } from './record';
 import { storeRecords, type StoreContext } from './store';
-import { typeCsvCells, validateRecord } from './validate';
 
 export type Rejection = { source: string; line: number; field: string | null; reason: string };
 
@@ -18,6 +18,8 @@ export type IngestSummary = {
   /** The first rejections, for display; all of them are in the quarantine (RejectedLine). */
   rejections: Rejection[];
   seconds: number;
+  /** Of `seconds`, the time spent writing to the database. */
+  storeSeconds: number;
   recordsPerSecond: number;
 };
 
@@ -25,8 +27,8 @@ export type IngestOptions = {
   db: Db;
   source: string;
   format: InputFormat | 'json';
-  lines: AsyncIterable<ParsedLine> | Iterable<ParsedLine>;
-  stages: ReadonlySet<string>;
+  /** Validated lines in input order, in batches (see check.ts). */
+  lines: AsyncIterable<CheckedLine[]>;
   lastStage: string;
   timeZone: string;
   onProgress?: (progress: { records: number; accepted: number; rejected: number }) => void;
@@ -34,7 +36,7 @@ export type IngestOptions = {
 };
 
 // Records per transaction: large enough to amortise the commit, small enough to keep memory flat.
-const STORE_BATCH = 20_000;
+export const STORE_BATCH = 20_000;
 const REJECT_BATCH = 500;
 const SHOWN_REJECTIONS = 20;
 const PROGRESS_EVERY = 50_000;
@@ -43,7 +45,7 @@ const REJECT_COLUMNS: Column[] = [
 ];
 
 /**
- * The one ingestion path (CLI, HTTP, inbox): validates parsed lines, stores the valid ones
+ * The one ingestion path (CLI, HTTP, inbox): takes validated lines, stores the valid ones
  * idempotently, quarantines the invalid ones with file, line, field and reason, and records the
  * batch with its summary.
  */
@@ -52,13 +54,15 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
   const started = now();
   const batch = await opts.db.prisma.ingestBatch.create({ data: { source: opts.source, format: opts.format, startedAt: new Date(started) } });
   const ctx: StoreContext = { db: opts.db, timeZone: opts.timeZone, lastStage: opts.lastStage, knownServices: new Set() };
-  const summary: IngestSummary = { batchId: batch.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, warnings: [], rejections: [], seconds: 0, recordsPerSecond: 0 };
+  const summary: IngestSummary = { batchId: batch.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, recordsPerSecond: 0 };
   let valid: IngestRecord[] = [];
   let rejects: unknown[][] = [];
   let seen = 0;
 
   const flushValid = async () => {
+    const storeStarted = performance.now();
     const { inserted, duplicates } = await storeRecords(ctx, valid, batch.id);
+    summary.storeSeconds += (performance.now() - storeStarted) / 1000;
     summary.accepted += inserted;
     summary.duplicates += duplicates;
     valid = [];
@@ -68,19 +72,21 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
     rejects = [];
   };
 
-  for await (const parsed of opts.lines) {
-    seen += 1;
-    const checked = parsed.ok ? check(parsed.value, opts) : parsed;
-    if ('record' in checked) {
-      valid.push(checked.record);
+  const quarantine = (checked: CheckedLine & { ok: false }) => {
+    summary.rejected += 1;
+    if (summary.rejections.length < SHOWN_REJECTIONS) summary.rejections.push({ source: opts.source, line: checked.line, field: checked.field, reason: checked.reason });
+    rejects.push([batch.id, opts.source, checked.line, checked.field, checked.reason, checked.raw]);
+  };
+
+  for await (const chunk of opts.lines) {
+    for (const checked of chunk) {
+      seen += 1;
+      if (checked.ok) valid.push(checked.record);
+      else quarantine(checked);
       if (valid.length >= STORE_BATCH) await flushValid();
-    } else {
-      summary.rejected += 1;
-      if (summary.rejections.length < SHOWN_REJECTIONS) summary.rejections.push({ source: opts.source, line: parsed.line, field: checked.field, reason: checked.reason });
-      rejects.push([batch.id, opts.source, parsed.line, checked.field, checked.reason, parsed.raw]);
       if (rejects.length >= REJECT_BATCH) await flushRejects();
+      if (opts.onProgress && seen % PROGRESS_EVERY === 0) opts.onProgress({ records: seen, accepted: summary.accepted + valid.length, rejected: summary.rejected });
     }
-    if (opts.onProgress && seen % PROGRESS_EVERY === 0) opts.onProgress({ records: seen, accepted: summary.accepted + valid.length, rejected: summary.rejected });
   }
   await flushValid();
   await flushRejects();
@@ -94,11 +100,4 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
     data: { finishedAt: new Date(finished), accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected },
   });
   return summary;
-}
-
-function check(value: Record<string, unknown>, opts: IngestOptions): { record: IngestRecord } | { field: string | null; reason: string } {
-  const typed = opts.format === 'csv' ? typeCsvCells(value) : ({ ok: true, value } as const);
-  if (!typed.ok) return typed;
-  const result = validateRecord(typed.value, opts.stages);
-  return result.ok ? { record: result.record } : { field: result.field, reason: result.reason };
 }

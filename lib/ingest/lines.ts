@@ -1,5 +1,6 @@
 /**
  * Splits a byte stream into lines without ever holding more than one line (capped) in memory.
+ * Yields the lines completed by each input chunk together: one await per chunk, not per line.
  * Handles LF and CRLF ends, a UTF-8 BOM at the start, a last line without a newline, and lines
  * longer than the cap (reported as oversized, their bytes skipped, not buffered).
  */
@@ -9,7 +10,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-export async function* splitLines(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<RawLine> {
+export async function* splitLines(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<RawLine[]> {
   let parts: Buffer[] = [];
   let size = 0;
   let lineNo = 0;
@@ -33,14 +34,16 @@ export async function* splitLines(input: AsyncIterable<Uint8Array>, maxLineBytes
       if (buf.subarray(0, 3).equals(BOM)) buf = buf.subarray(3);
     }
     let from = 0;
+    const done: RawLine[] = [];
     for (let nl = buf.indexOf(LF, from); nl !== -1; nl = buf.indexOf(LF, from)) {
       keep(buf.subarray(from, nl));
-      yield finish();
+      done.push(finish());
       from = nl + 1;
     }
     keep(buf.subarray(from));
+    if (done.length) yield done;
   }
-  if (size > 0 || parts.length > 0) yield finish();
+  if (size > 0 || parts.length > 0) yield [finish()];
 
   // Past the cap only the first bytes are kept (for the quarantine's excerpt); the size still counts.
   function keep(piece: Buffer) {

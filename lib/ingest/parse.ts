@@ -27,28 +27,35 @@ function lineText(line: RawLine, maxLineBytes: number): string | ParsedLine {
   return text ?? reject(line, 'line is not valid UTF-8');
 }
 
+/** Parsed lines, a batch per input chunk. */
+export function parseInput(format: InputFormat, input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncIterable<ParsedLine[]> {
+  return format === 'csv' ? parseCsv(input, maxLineBytes) : parseNdjson(input, maxLineBytes);
+}
+
 /** NDJSON: one JSON object per line; blank lines are skipped. */
-export async function* parseNdjson(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<ParsedLine> {
-  for await (const line of splitLines(input, maxLineBytes)) {
-    const text = lineText(line, maxLineBytes);
-    if (typeof text !== 'string') {
-      yield text;
-      continue;
+export async function* parseNdjson(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<ParsedLine[]> {
+  for await (const lines of splitLines(input, maxLineBytes)) {
+    const out: ParsedLine[] = [];
+    for (const line of lines) {
+      const parsed = parseJsonLine(line, maxLineBytes);
+      if (parsed) out.push(parsed);
     }
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield reject(line, `malformed JSON: ${(error as Error).message}`);
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      yield reject(line, 'expected a JSON object');
-      continue;
-    }
-    yield { ok: true, line: line.lineNo, value: value as Record<string, unknown>, raw: text };
+    if (out.length) yield out;
   }
+}
+
+function parseJsonLine(line: RawLine, maxLineBytes: number): ParsedLine | null {
+  const text = lineText(line, maxLineBytes);
+  if (typeof text !== 'string') return text;
+  if (text.trim() === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return reject(line, `malformed JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return reject(line, 'expected a JSON object');
+  return { ok: true, line: line.lineNo, value: value as Record<string, unknown>, raw: text };
 }
 
 const KNOWN_COLUMNS = new Set<string>(RECORD_FIELDS);
@@ -58,36 +65,39 @@ const KNOWN_COLUMNS = new Set<string>(RECORD_FIELDS);
  * that one bad record (say, an unclosed quote) is rejected alone and the records after it survive;
  * each framed record's fields are split by csv-parse.
  */
-export async function* parseCsv(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<ParsedLine> {
-  let header: string[] | null = null;
-  for await (const rec of frameCsvRecords(input, maxLineBytes)) {
-    if (!rec.ok) {
-      yield rec;
-      continue;
+export async function* parseCsv(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<ParsedLine[]> {
+  const state: { header: string[] | null } = { header: null };
+  for await (const records of frameCsvRecords(input, maxLineBytes)) {
+    const out: ParsedLine[] = [];
+    for (const rec of records) {
+      const parsed = rec.ok ? parseCsvRecord(rec, state) : rec;
+      if (parsed) out.push(parsed);
     }
-    let cells: string[];
-    try {
-      cells = (parseCsvText(rec.text, { relax_column_count: true }) as string[][])[0] ?? [];
-    } catch (error) {
-      yield { ok: false, line: rec.line, field: null, reason: `malformed CSV: ${(error as Error).message}`, raw: rec.text.slice(0, RAW_EXCERPT_BYTES) };
-      continue;
-    }
-    if (header === null) {
-      header = cells.map((c) => c.trim());
-      const unknown = header.filter((c) => !KNOWN_COLUMNS.has(c));
-      if (unknown.length) yield { ok: false, line: rec.line, field: unknown.join(','), reason: `unknown column(s) ignored: ${unknown.join(', ')}`, raw: rec.text };
-      continue;
-    }
-    if (cells.length !== header.length) {
-      yield { ok: false, line: rec.line, field: null, reason: `has ${cells.length} cells, the header has ${header.length}`, raw: rec.text.slice(0, RAW_EXCERPT_BYTES) };
-      continue;
-    }
-    const value: Record<string, unknown> = {};
-    header.forEach((name, i) => {
-      if (KNOWN_COLUMNS.has(name)) value[name] = cells[i];
-    });
-    yield { ok: true, line: rec.line, value, raw: rec.text };
+    if (out.length) yield out;
   }
+}
+
+/** One framed record: the header (remembered in `state`), or a row mapped onto the header's names. */
+function parseCsvRecord(rec: { line: number; text: string }, state: { header: string[] | null }): ParsedLine | null {
+  const bad = (reason: string, field: string | null = null): ParsedLine => ({ ok: false, line: rec.line, field, reason, raw: rec.text.slice(0, RAW_EXCERPT_BYTES) });
+  let cells: string[];
+  try {
+    cells = (parseCsvText(rec.text, { relax_column_count: true }) as string[][])[0] ?? [];
+  } catch (error) {
+    return bad(`malformed CSV: ${(error as Error).message}`);
+  }
+  if (state.header === null) {
+    state.header = cells.map((c) => c.trim());
+    const unknown = state.header.filter((c) => !KNOWN_COLUMNS.has(c));
+    return unknown.length ? bad(`unknown column(s) ignored: ${unknown.join(', ')}`, unknown.join(',')) : null;
+  }
+  const header = state.header;
+  if (cells.length !== header.length) return bad(`has ${cells.length} cells, the header has ${header.length}`);
+  const value: Record<string, unknown> = {};
+  header.forEach((name, i) => {
+    if (KNOWN_COLUMNS.has(name)) value[name] = cells[i];
+  });
+  return { ok: true, line: rec.line, value, raw: rec.text };
 }
 
 type Framed = { ok: true; line: number; text: string } | (ParsedLine & { ok: false });
@@ -99,7 +109,7 @@ function quoteCount(text: string): number {
 }
 
 /** Joins physical lines into CSV records (a quoted field may hold newlines). */
-async function* frameCsvRecords(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<Framed> {
+async function* frameCsvRecords(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<Framed[]> {
   let pending: { lineNo: number; bytes: Buffer; text: string }[] = [];
   let open = false;
   let pendingBytes = 0;
@@ -130,13 +140,14 @@ async function* frameCsvRecords(input: AsyncIterable<Uint8Array>, maxLineBytes: 
     if (text.trim() !== '') yield { ok: true, line: first, text };
   }
 
-  for await (const line of splitLines(input, maxLineBytes)) {
-    const text = lineText(line, maxLineBytes);
-    if (typeof text !== 'string') {
-      yield text as Framed;
-      continue;
+  for await (const lines of splitLines(input, maxLineBytes)) {
+    const out: Framed[] = [];
+    for (const line of lines) {
+      const text = lineText(line, maxLineBytes);
+      if (typeof text !== 'string') out.push(text as Framed);
+      else out.push(...take({ lineNo: line.lineNo, bytes: line.bytes, text }));
     }
-    yield* take({ lineNo: line.lineNo, bytes: line.bytes, text });
+    if (out.length) yield out;
   }
-  if (open) yield* unwind('quoted field not closed before the end of the input');
+  if (open) yield [...unwind('quoted field not closed before the end of the input')];
 }

@@ -5,10 +5,11 @@ import { loadChainConfig } from '../chain/config';
 import { getChain, syncChain } from '../chain/sync';
 import type { Db } from '../db';
 import type { Settings } from '../env';
+import { checkLines } from './check';
 import { ingestLines, type IngestOptions, type IngestSummary } from './ingest';
-import { parseCsv, parseNdjson, type InputFormat, type ParsedLine } from './parse';
+import { parseInput, type InputFormat, type ParsedLine } from './parse';
 
-export type IngestTarget = Pick<IngestOptions, 'db' | 'stages' | 'lastStage' | 'timeZone'> & { maxLineBytes: number };
+export type IngestTarget = Pick<IngestOptions, 'db' | 'lastStage' | 'timeZone'> & { stages: ReadonlySet<string>; maxLineBytes: number };
 
 /** What every ingestion needs from the database and settings; loads the chain on first use. */
 export async function prepareIngest(db: Db, settings: Pick<Settings, 'chainFile' | 'timeZone' | 'maxLineBytes'>): Promise<IngestTarget> {
@@ -27,16 +28,19 @@ export function formatOf(file: string): InputFormat | null {
   return EXTENSIONS[path.extname(file).toLowerCase()] ?? null;
 }
 
-export function parseInput(format: InputFormat, input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncIterable<ParsedLine> {
-  return format === 'csv' ? parseCsv(input, maxLineBytes) : parseNdjson(input, maxLineBytes);
-}
-
-/** Ingests one stream (a file, stdin or a request body). */
+/** Ingests one stream (a file, stdin or a request body), parsing on this thread. */
 export function ingestStream(target: IngestTarget, opts: { source: string; format: InputFormat; input: AsyncIterable<Uint8Array>; onProgress?: IngestOptions['onProgress'] }): Promise<IngestSummary> {
-  return ingestLines({ ...target, source: opts.source, format: opts.format, lines: parseInput(opts.format, opts.input, target.maxLineBytes), onProgress: opts.onProgress });
+  const lines = checkLines(parseInput(opts.format, opts.input, target.maxLineBytes), { format: opts.format, stages: target.stages });
+  return ingestLines({ ...target, source: opts.source, format: opts.format, lines, onProgress: opts.onProgress });
 }
 
-/** Ingests one file, streaming it (never read whole). */
+/** Ingests parsed items (a JSON array body), numbered from 1. */
+export function ingestItems(target: IngestTarget, opts: { source: string; items: unknown[] }): Promise<IngestSummary> {
+  const lines = checkLines([[...parseJsonArray(opts.items)]], { format: 'json', stages: target.stages });
+  return ingestLines({ ...target, source: opts.source, format: 'json', lines });
+}
+
+/** Ingests one file, streamed (never read whole). */
 export function ingestFile(target: IngestTarget, file: string, opts: { format?: InputFormat; onProgress?: IngestOptions['onProgress'] } = {}): Promise<IngestSummary> {
   const format = opts.format ?? formatOf(file) ?? 'ndjson';
   return ingestStream(target, { source: file, format, input: createReadStream(file, { highWaterMark: 256 * 1024 }), onProgress: opts.onProgress });

@@ -6,7 +6,7 @@ import { computeRolloutState, type RunFacts } from './rollout-state';
 
 export type StoreContext = { db: Db; timeZone: string; lastStage: string; knownServices: Set<string> };
 
-const STAGE_RUN_COLUMNS: Column[] = [
+export const STAGE_RUN_COLUMNS: Column[] = [
   { name: 'key' }, { name: 'rolloutId' }, { name: 'service' }, { name: 'stageKey' }, { name: 'attempt', pgType: 'integer' },
   { name: 'status' }, { name: 'env' }, { name: 'host' }, { name: 'startedAt', pgType: 'timestamp(3)' },
   { name: 'finishedAt', pgType: 'timestamp(3)' }, { name: 'durationMs', pgType: 'integer' }, { name: 'day' },
@@ -46,6 +46,42 @@ function toRow(record: IngestRecord, timeZone: string): Row {
   return { record, key: recordKey(record), facts, day: dayInZone(started, timeZone), id: 0 };
 }
 
+function stageRunValues(row: Row, batchId: number | null): unknown[] {
+  const { record: r, facts } = row;
+  const duration = r.durationMs ?? (facts.finishedAt !== null ? facts.finishedAt - facts.startedAt : null);
+  return [
+    row.key, r.rollout, r.service, r.stage, r.attempt, r.status, r.env, r.host ?? null, isoToDbTimestamp(r.startedAt, facts.startedAt),
+    facts.finishedAt !== null ? toDbTimestamp(facts.finishedAt) : null, duration, row.day, r.errorMessage ?? null,
+    r.errorCode ?? null, r.manual, r.attrs ? JSON.stringify(r.attrs) : null, batchId,
+  ];
+}
+
+/**
+ * Stores validated records in one transaction: new services and rollouts, the stage runs that are
+ * not stored yet (idempotent by key), their error events and daily rollups, and the state of every
+ * rollout they touch. Returns how many runs were new.
+ */
+export async function storeRecords(ctx: StoreContext, records: readonly IngestRecord[], batchId: number | null): Promise<{ inserted: number; duplicates: number }> {
+  if (records.length === 0) return { inserted: 0, duplicates: 0 };
+  const rows = records.map((r) => toRow(r, ctx.timeZone));
+  const inserted = await inTransaction(ctx.db, async (tx) => {
+    await insertServices(ctx, tx, rows);
+    const fresh = await insertNewRollouts(ctx, tx, rows);
+    const stored = await insertRows<{ id: number; key: string }>(tx, ctx.db.kind, { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' }, rows.map((r) => stageRunValues(r, batchId)));
+    const insertedRows = matchStored(rows, stored);
+    await addErrorEvents(ctx, tx, insertedRows);
+    await addRollups(ctx, tx, insertedRows);
+    await refreshRollouts(ctx, tx, insertedRows, fresh);
+    return insertedRows.length;
+  });
+  return { inserted, duplicates: records.length - inserted };
+}
+
+/** The StageRun column values of records, as storeRecords writes them (the ingest benchmark reuses it). */
+export function buildStageRunRows(records: readonly IngestRecord[], timeZone: string, batchId: number | null): unknown[][] {
+  return records.map((r) => stageRunValues(toRow(r, timeZone), batchId));
+}
+
 /** The rows that were stored now (RETURNING gave their ids); a key twice in one batch is stored once. */
 function matchStored(rows: readonly Row[], stored: readonly { id: number; key: string }[]): Row[] {
   const ids = new Map(stored.map((k) => [k.key, k.id]));
@@ -60,37 +96,6 @@ function matchStored(rows: readonly Row[], stored: readonly { id: number; key: s
   return out;
 }
 
-function stageRunValues(row: Row, batchId: number | null): unknown[] {
-  const { record: r, facts } = row;
-  const duration = r.durationMs ?? (facts.finishedAt !== null ? facts.finishedAt - facts.startedAt : null);
-  return [
-    row.key, r.rollout, r.service, r.stage, r.attempt, r.status, r.env, r.host ?? null, isoToDbTimestamp(r.startedAt, facts.startedAt),
-    facts.finishedAt !== null ? toDbTimestamp(facts.finishedAt) : null, duration, row.day, r.errorMessage ?? null,
-    r.errorCode ?? null, r.manual, r.attrs ? JSON.stringify(r.attrs) : null, batchId,
-  ];
-}
-
-/**
- * Stores validated records in one transaction: new services and rollouts, the stage runs that are
- * not stored yet (idempotent by key), the daily rollups of exactly those runs, and the state of
- * every rollout they touch. Returns how many runs were new.
- */
-export async function storeRecords(ctx: StoreContext, records: readonly IngestRecord[], batchId: number | null): Promise<{ inserted: number; duplicates: number }> {
-  if (records.length === 0) return { inserted: 0, duplicates: 0 };
-  const rows = records.map((r) => toRow(r, ctx.timeZone));
-  const inserted = await inTransaction(ctx.db, async (tx) => {
-      await insertServices(ctx, tx, rows);
-      const newRollouts = await insertRollouts(ctx, tx, rows);
-      const stored = await insertRows<{ id: number; key: string }>(tx, ctx.db.kind, { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' }, rows.map((r) => stageRunValues(r, batchId)));
-      const insertedRows = matchStored(rows, stored);
-      await addErrorEvents(ctx, tx, insertedRows);
-      await addRollups(ctx, tx, insertedRows);
-      await updateRollouts(ctx, tx, insertedRows, newRollouts);
-      return insertedRows.length;
-  });
-  return { inserted, duplicates: records.length - inserted };
-}
-
 async function insertServices(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<void> {
   const fresh = [...new Set(rows.map((r) => r.record.service))].filter((s) => !ctx.knownServices.has(s));
   if (fresh.length === 0) return;
@@ -99,16 +104,58 @@ async function insertServices(ctx: StoreContext, tx: Queryable, rows: readonly R
   for (const s of fresh) ctx.knownServices.add(s);
 }
 
-/** Creates the rollouts first seen here (stage runs reference them); returns their ids. */
-async function insertRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<Set<string>> {
-  const first = new Map<string, Row>();
-  for (const row of rows) if (!first.has(row.record.rollout)) first.set(row.record.rollout, row);
-  const values = [...first.values()].map((r) => {
-    const at = toDbTimestamp(r.facts.startedAt);
-    return [r.record.rollout, r.record.service, r.record.env, at, at, r.day, 'in_progress', 0, 0, 0];
+function groupByRollout(rows: readonly Row[]): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const group = groups.get(row.record.rollout);
+    if (group) group.push(row);
+    else groups.set(row.record.rollout, [row]);
+  }
+  return groups;
+}
+
+function rolloutValues(id: string, service: string, facts: readonly RunFacts[], ctx: StoreContext): unknown[] {
+  const s = computeRolloutState(facts, ctx.lastStage);
+  return [id, service, s.env, toDbTimestamp(s.startedAt), toDbTimestamp(s.finishedAt), dayInZone(s.startedAt, ctx.timeZone), s.outcome, s.manualCount, s.stageRuns, s.failedRuns];
+}
+
+/**
+ * Creates the rollouts not stored yet, already in their final state (the usual case: a rollout's
+ * runs arrive together). Stage runs reference them, so this comes first. Returns what it created,
+ * with the runs the state was computed from.
+ */
+async function insertNewRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<Map<string, Row[]>> {
+  const groups = groupByRollout(rows);
+  const ids = [...groups.keys()];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const found = await queryRows<{ id: string }>(tx, `SELECT "id" FROM "Rollout" WHERE "id" IN (${inList(ctx.db.kind, chunk.length)})`, chunk);
+    for (const { id } of found) groups.delete(id);
+  }
+  const values = [...groups].map(([id, group]) => {
+    const unique = [...new Map(group.map((r) => [r.key, r])).values()];
+    return rolloutValues(id, group[0]!.record.service, unique.map((r) => r.facts), ctx);
   });
   const created = await insertRows<{ id: string }>(tx, ctx.db.kind, { table: 'Rollout', columns: ROLLOUT_COLUMNS, suffix: 'ON CONFLICT ("id") DO NOTHING RETURNING "id"' }, values);
-  return new Set(created.map((c) => c.id));
+  const made = new Set(created.map((c) => c.id));
+  for (const id of groups.keys()) if (!made.has(id)) groups.delete(id);
+  return groups;
+}
+
+/**
+ * Recomputes, from all their stored runs, the rollouts that gained runs here and were not created
+ * here with exactly those runs (a rollout spread over several batches or inputs).
+ */
+async function refreshRollouts(ctx: StoreContext, tx: Queryable, inserted: readonly Row[], created: ReadonlyMap<string, Row[]>): Promise<void> {
+  const gained = groupByRollout(inserted);
+  const stale = [...gained.keys()].filter((id) => {
+    const basis = created.get(id);
+    return !basis || new Set(basis.map((r) => r.key)).size !== gained.get(id)!.length;
+  });
+  if (stale.length === 0) return;
+  const values: unknown[][] = [];
+  for (const [id, facts] of await readStoredRuns(ctx, tx, stale)) values.push(rolloutValues(id, gained.get(id)![0]!.record.service, facts, ctx));
+  await insertRows(tx, ctx.db.kind, { table: 'Rollout', columns: ROLLOUT_COLUMNS, suffix: `ON CONFLICT ("id") DO UPDATE SET ${ROLLOUT_UPDATE}` }, values);
 }
 
 /** Failed runs become error events, the rows classification and triage work on. */
@@ -133,28 +180,6 @@ async function addRollups(ctx: StoreContext, tx: Queryable, rows: readonly Row[]
   }
   const values = [...sums.entries()].map(([id, v]) => [...id.split('\u0000'), ...v]);
   await insertRows(tx, ctx.db.kind, { table: 'DailyRollup', columns: ROLLUP_COLUMNS, suffix: `ON CONFLICT ("day","stageKey","service") DO UPDATE SET ${ROLLUP_ADD}` }, values);
-}
-
-/** Recomputes the touched rollouts: from this batch alone when new, else from all their stored runs. */
-async function updateRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[], created: ReadonlySet<string>): Promise<void> {
-  const runs = new Map<string, RunFacts[]>();
-  const meta = new Map<string, Row>();
-  for (const row of rows) {
-    const id = row.record.rollout;
-    if (!created.has(id)) continue;
-    if (!runs.has(id)) runs.set(id, []);
-    runs.get(id)!.push(row.facts);
-    meta.set(id, row);
-  }
-  const existing = [...new Set(rows.map((r) => r.record.rollout))].filter((id) => !created.has(id));
-  for (const [id, facts] of await readStoredRuns(ctx, tx, existing)) runs.set(id, facts);
-  const values: unknown[][] = [];
-  for (const [id, facts] of runs) {
-    const s = computeRolloutState(facts, ctx.lastStage);
-    const service = meta.get(id)?.record.service ?? rows.find((r) => r.record.rollout === id)!.record.service;
-    values.push([id, service, s.env, toDbTimestamp(s.startedAt), toDbTimestamp(s.finishedAt), dayInZone(s.startedAt, ctx.timeZone), s.outcome, s.manualCount, s.stageRuns, s.failedRuns]);
-  }
-  await insertRows(tx, ctx.db.kind, { table: 'Rollout', columns: ROLLOUT_COLUMNS, suffix: `ON CONFLICT ("id") DO UPDATE SET ${ROLLOUT_UPDATE}` }, values);
 }
 
 type StoredRun = { rolloutId: string; stageKey: string; attempt: number; status: string; env: string; startedAt: Date | string; finishedAt: Date | string | null; manual: boolean | number };

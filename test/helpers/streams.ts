@@ -8,8 +8,9 @@ export async function* bytes(input: string | Buffer, chunkSize = 0): AsyncGenera
   for (let i = 0; i < buf.length; i += chunkSize) yield buf.subarray(i, i + chunkSize);
 }
 
-export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+/** All items of a stream of batches, flattened. */
+export async function collect<T>(it: AsyncIterable<T[]>): Promise<T[]> {
   const out: T[] = [];
-  for await (const x of it) out.push(x);
+  for await (const batch of it) out.push(...batch);
   return out;
 }

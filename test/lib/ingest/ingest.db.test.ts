@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ingestLines } from '../../../lib/ingest/ingest';
-import { ingestStream, parseJsonArray, prepareIngest, type IngestTarget } from '../../../lib/ingest/sources';
+import { ingestItems, ingestStream, prepareIngest, type IngestTarget } from '../../../lib/ingest/sources';
 import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
 import { bytes } from '../../helpers/streams';
 
@@ -101,7 +100,7 @@ describe('ingestion into the database', () => {
   });
 
   it('takes a JSON array (the HTTP path) with items numbered from 1', async () => {
-    const s = await ingestLines({ ...target, source: 'http', format: 'json', lines: parseJsonArray([run({}), 42, run({ status: 'bogus' })]) });
+    const s = await ingestItems(target, { source: 'http', items: [run({}), 42, run({ status: 'bogus' })] });
     expect(s).toMatchObject({ accepted: 1, rejected: 2 });
     expect(s.rejections.map((r) => [r.line, r.field])).toEqual([[2, null], [3, 'status']]);
   });

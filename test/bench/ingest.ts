@@ -1,0 +1,60 @@
+// npm run bench:ingest [-- --records 1000000 --http-records 200000]
+// A benchmark, not a test: generates demo records, ingests them into a fresh SQLite database through
+// the CLI (`npm run ingest`), and prints records/s end to end, the insert step's rate against the
+// raw better-sqlite3 ceiling measured in the same run on the same rows and table, peak memory, and
+// the HTTP path's records/s (POST /api/ingest on the production server).
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadChainConfig } from '../../lib/chain/config';
+import { computeRolloutsPerDay, writeDemoFiles } from '../../lib/demo/write-files';
+import type { IngestSummary } from '../../lib/ingest/ingest';
+import { applyMigrations } from '../../prisma/tools/migrations';
+import { measureCeiling } from './ingest-ceiling';
+import { measureHttpPath } from './ingest-http';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, 'http-records': { type: 'string', default: '200000' } } });
+const target = Number(values.records);
+const work = await mkdtemp(path.join(os.tmpdir(), 'rollscope-bench-'));
+const stages = loadChainConfig(null).stages.map((s) => s.key);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+try {
+  const base = { seed: 42, days: 30, services: 200, stages, end: new Date('2026-11-01T00:00:00Z') };
+  const demo = { ...base, rolloutsPerDay: computeRolloutsPerDay(target, base) };
+  const input = path.join(work, 'input');
+  const written = await writeDemoFiles({ ...demo, dir: input, format: 'ndjson' });
+  console.log(`input: ${fmt(written.records)} records in ${written.files.length} NDJSON files`);
+
+  const dbUrl = `file:${path.join(work, 'cli.db')}`;
+  await applyMigrations(dbUrl);
+  const started = performance.now();
+  const out = await run('npm', ['run', '--silent', 'ingest', '--', input, '--json'], { DATABASE_URL: dbUrl });
+  const wall = (performance.now() - started) / 1000;
+  const report = JSON.parse(out.trim().split('\n').at(-1)!) as { summaries: IngestSummary[]; peakRssBytes: number };
+  const accepted = report.summaries.reduce((a, s) => a + s.accepted, 0);
+  const storeSeconds = report.summaries.reduce((a, s) => a + s.storeSeconds, 0);
+  const insertRate = accepted / storeSeconds;
+
+  const ceiling = await measureCeiling({ dir: work, demo });
+  console.log(`CLI end to end: ${fmt(accepted)} records in ${wall.toFixed(1)} s = ${fmt(accepted / wall)} records/s (process start to exit)`);
+  console.log(`insert step: ${fmt(insertRate)} records/s; raw better-sqlite3 ceiling on the same rows and table: ${fmt(ceiling)} rows/s; ratio ${(insertRate / ceiling).toFixed(2)}`);
+  console.log(`peak RSS of the ingest process: ${fmt(report.peakRssBytes / 1024 / 1024)} MB`);
+
+  const http = await measureHttpPath({ root: ROOT, dir: work, demo: { ...base, rolloutsPerDay: computeRolloutsPerDay(Number(values['http-records']), base) } });
+  console.log(`HTTP path: ${fmt(http.records)} records in ${http.requests} requests of ${fmt(http.perRequest)} records, ${http.seconds.toFixed(1)} s = ${fmt(http.records / http.seconds)} records/s`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+}
