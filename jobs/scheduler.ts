@@ -34,7 +34,7 @@ log(`scheduler started (${settings.timeZone}); inbox import "${settings.importCr
 const stop = async () => {
   log('scheduler stopping');
   await importTask.stop();
-  await db.prisma.$disconnect();
+  await db.close();
   process.exit(0);
 };
 process.on('SIGINT', stop);

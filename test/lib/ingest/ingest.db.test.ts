@@ -13,6 +13,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 beforeEach(async () => {
   const p = t.db.prisma;
+  await p.errorEvent.deleteMany();
   await p.rejectedLine.deleteMany();
   await p.ingestBatch.deleteMany();
   await p.dailyRollup.deleteMany();
@@ -118,5 +119,20 @@ describe('ingestion into the database', () => {
     expect(s.rejections[0]!.line).toBe(4501);
     expect(await t.db.prisma.rollout.count()).toBe(900);
     expect((await t.db.prisma.dailyRollup.aggregate({ _sum: { attempts: true } }))._sum.attempts).toBe(9000);
+  });
+});
+
+describe('error events', () => {
+  it('stores one error event per failed run, with its message, code and host, and none again on re-ingest', async () => {
+    const text = ndjson(
+      run({ stage: 'image-pull', status: 'failed', errorMessage: 'pull timeout after 30s', errorCode: 'E_PULL', host: 'h1' }),
+      run({ stage: 'image-pull', attempt: 2 }),
+    );
+    await ingest(text);
+    await ingest(text);
+    const events = await t.db.prisma.errorEvent.findMany({ include: { stageRun: true } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ message: 'pull timeout after 30s', code: 'E_PULL', host: 'h1', stageKey: 'image-pull', attempt: 1, day: '2026-11-20', errorClassId: null });
+    expect(events[0]!.stageRun.status).toBe('failed');
   });
 });

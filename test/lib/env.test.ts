@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseSettings } from '../../lib/env';
+
+describe('settings', () => {
+  it('has a default for everything, with the SQLite file resolved to one absolute path', () => {
+    const s = parseSettings({}, '/srv/rollscope');
+    expect(s).toMatchObject({
+      databaseKind: 'sqlite',
+      databaseUrl: 'file:/srv/rollscope/data/rollscope.db',
+      sqlitePath: '/srv/rollscope/data/rollscope.db',
+      timeZone: 'UTC',
+      inboxDir: '/srv/rollscope/data/inbox',
+      importCron: '0 1 * * *',
+      port: 3000,
+      ingestTokens: [],
+    });
+  });
+
+  it('picks PostgreSQL from a postgresql:// URL and splits token lists', () => {
+    const s = parseSettings({ DATABASE_URL: 'postgresql://u@db:5432/rollscope', INGEST_TOKENS: 'a, b,,' }, '/x');
+    expect(s).toMatchObject({ databaseKind: 'postgresql', databaseUrl: 'postgresql://u@db:5432/rollscope', sqlitePath: null, ingestTokens: ['a', 'b'] });
+  });
+
+  it('fails with a readable message naming each bad setting', () => {
+    expect(() => parseSettings({ DATABASE_URL: 'mysql://x', ROLLSCOPE_TIMEZONE: 'Mars/Olympus', PORT: 'abc' }, '/x')).toThrow(
+      /Invalid settings[\s\S]*DATABASE_URL: must start with file:[\s\S]*ROLLSCOPE_TIMEZONE: is not an IANA time zone[\s\S]*PORT:/,
+    );
+  });
+});
