@@ -20,18 +20,16 @@ await runCli(async () => {
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  ${p.records.toLocaleString('en-US')} records…`);
   };
   const summaries: IngestSummary[] = [];
+  const done = (summary: IngestSummary) => {
+    summaries.push(summary);
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    say(formatSummary(summary));
+  };
   for (const arg of positionals) {
-    if (arg === '-') {
-      summaries.push(await ingestStream(target, { source: 'stdin', format: format ?? 'ndjson', input: process.stdin, onProgress: progress }));
-      continue;
-    }
-    for (const file of await listInputFiles(arg)) {
-      summaries.push(await ingestFile(target, file, { format, onProgress: progress }));
-      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-      say(formatSummary(summaries.at(-1)!));
-    }
+    if (arg === '-') done(await ingestStream(target, { source: 'stdin', format: format ?? 'ndjson', input: process.stdin, onProgress: progress }));
+    else for (const file of await listInputFiles(arg)) done(await ingestFile(target, file, { format, onProgress: progress }));
   }
-  if (summaries.length > 1 || positionals.includes('-')) say(formatSummary(summaries));
+  if (summaries.length > 1) say(formatSummary(summaries));
   if (values.json) console.log(JSON.stringify({ summaries, peakRssBytes: process.resourceUsage().maxRSS * 1024 }));
   return summaries.some((s) => s.rejected > 0) ? 1 : 0;
 });

@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db';
 import type { Settings } from '../env';
-import type { IngestSummary } from '../ingest/ingest';
 import { ingestFile, listInputFiles, prepareIngest } from '../ingest/sources';
 import { DEMO_DEFAULTS } from './generate';
 import { writeDemoFiles } from './write-files';
@@ -29,13 +28,8 @@ export async function seedDemoIfEmpty(deps: {
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
   log(`generating ${DEMO_DEFAULTS.days} days of demo rollouts into ${dir}…`);
   const written = await writeDemoFiles({ ...DEMO_DEFAULTS, end, until: now, stages: [...target.stages], dir, format: 'ndjson' });
+  log(`loading ${written.records.toLocaleString('en-US')} records from ${written.files.length} files…`);
   let accepted = 0;
-  const summaries: IngestSummary[] = [];
-  for (const file of await listInputFiles(dir)) {
-    const s = await ingestFile(target, file);
-    summaries.push(s);
-    accepted += s.accepted;
-    log(`  ${path.basename(file)}: ${s.accepted.toLocaleString('en-US')} records`);
-  }
+  for (const file of await listInputFiles(dir)) accepted += (await ingestFile(target, file)).accepted;
   return { seeded: true, files: written.files.length, records: written.records, accepted, seconds: (Date.now() - started) / 1000 };
 }
