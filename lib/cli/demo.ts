@@ -6,7 +6,7 @@ import { DEMO_DEFAULTS } from '../demo/generate';
 import { computeRolloutsPerDay, writeDemoFiles } from '../demo/write-files';
 import { getSettings } from '../env';
 
-const USAGE = `usage: npx tsx lib/cli/demo.ts [--out data/demo] [--days 30] [--rollouts-per-day 1000]
+const USAGE = `usage: npm run demo -- [--out data/demo] [--days 30] [--rollouts-per-day 1000]
   [--services 200] [--seed 42] [--end YYYY-MM-DD] [--records N] [--format ndjson|csv]`;
 
 const count = (max: number) => z.coerce.number({ error: 'must be a number' }).int().min(1).max(max);
