@@ -26,7 +26,7 @@ const ROLLOUT_COLUMNS: Column[] = [
 const ROLLUP_COLUMNS: Column[] = [
   { name: 'day' }, { name: 'stageKey' }, { name: 'service' }, { name: 'attempts', pgType: 'integer' },
   { name: 'successes', pgType: 'integer' }, { name: 'failures', pgType: 'integer' }, { name: 'skips', pgType: 'integer' },
-  { name: 'manual', pgType: 'integer' },
+  { name: 'manual', pgType: 'integer' }, { name: 'firstAttempts', pgType: 'integer' }, { name: 'firstSuccesses', pgType: 'integer' },
 ];
 const ROLLOUT_UPDATE = ROLLOUT_COLUMNS.slice(1).map((c) => `"${c.name}" = excluded."${c.name}"`).join(', ');
 const ROLLUP_ADD = ROLLUP_COLUMNS.slice(3).map((c) => `"${c.name}" = "DailyRollup"."${c.name}" + excluded."${c.name}"`).join(', ');
@@ -171,12 +171,14 @@ async function addRollups(ctx: StoreContext, tx: Queryable, rows: readonly Row[]
   for (const { record: r, day } of rows) {
     const id = `${day}\u0000${r.stage}\u0000${r.service}`;
     let v = sums.get(id) as number[] | undefined;
-    if (!v) sums.set(id, (v = [0, 0, 0, 0, 0]));
+    if (!v) sums.set(id, (v = [0, 0, 0, 0, 0, 0, 0]));
     v[0]! += 1;
     if (r.status === 'succeeded') v[1]! += 1;
     else if (r.status === 'failed') v[2]! += 1;
     else v[3]! += 1;
     if (r.manual) v[4]! += 1;
+    if (r.attempt === 1 && r.status !== 'skipped') v[5]! += 1;
+    if (r.attempt === 1 && r.status === 'succeeded') v[6]! += 1;
   }
   const values = [...sums.entries()].map(([id, v]) => [...id.split('\u0000'), ...v]);
   await insertRows(tx, ctx.db.kind, { table: 'DailyRollup', columns: ROLLUP_COLUMNS, suffix: `ON CONFLICT ("day","stageKey","service") DO UPDATE SET ${ROLLUP_ADD}` }, values);

@@ -62,11 +62,11 @@ describe('ingestion into the database', () => {
     );
     await ingest(text);
     const rollups = await t.db.prisma.dailyRollup.findMany({ orderBy: [{ day: 'asc' }, { stageKey: 'asc' }] });
-    expect(rollups.map((r) => [r.day, r.stageKey, r.service, r.attempts, r.successes, r.failures, r.skips, r.manual])).toEqual([
-      ['2026-11-20', 'canary-traffic', 'feed-api', 1, 0, 0, 1, 0],
-      ['2026-11-20', 'image-pull', 'feed-api', 2, 1, 1, 0, 1],
+    expect(rollups.map((r) => [r.day, r.stageKey, r.service, r.attempts, r.successes, r.failures, r.skips, r.manual, r.firstAttempts, r.firstSuccesses])).toEqual([
+      ['2026-11-20', 'canary-traffic', 'feed-api', 1, 0, 0, 1, 0, 0, 0],
+      ['2026-11-20', 'image-pull', 'feed-api', 2, 1, 1, 0, 1, 1, 0],
       // 00:30 at +02:00 is 22:30 UTC the day before.
-      ['2026-11-20', 'image-pull', 'user-svc', 1, 1, 0, 0, 0],
+      ['2026-11-20', 'image-pull', 'user-svc', 1, 1, 0, 0, 0, 1, 1],
     ]);
   });
 
