@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import defaultChain from './default-chain.json';
 
-/** The production chain: ordered stages and the teams that own them (lib/chain/default-chain.json). */
+/** The production chain: ordered stages, the teams that own them and their people (lib/chain/default-chain.json). */
 export const chainConfigSchema = z
   .object({
     teams: z
@@ -15,6 +15,16 @@ export const chainConfigSchema = z
         }),
       )
       .min(1),
+    people: z
+      .array(
+        z.object({
+          id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lowercase letters, digits, dots and dashes'),
+          name: z.string().min(1),
+          email: z.email(),
+          team: z.string(),
+        }),
+      )
+      .default([]),
     stages: z
       .array(
         z.object({
@@ -27,6 +37,10 @@ export const chainConfigSchema = z
   })
   .superRefine((chain, ctx) => {
     const teams = new Set(chain.teams.map((t) => t.id));
+    chain.people.forEach((person, i) => {
+      if (!teams.has(person.team)) ctx.addIssue({ code: 'custom', path: ['people', i, 'team'], message: `unknown team "${person.team}"` });
+      if (teams.has(person.id)) ctx.addIssue({ code: 'custom', path: ['people', i, 'id'], message: `"${person.id}" is already a team id` });
+    });
     const seen = new Set<string>();
     chain.stages.forEach((stage, i) => {
       if (seen.has(stage.key)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'key'], message: `duplicate stage key "${stage.key}"` });

@@ -4,7 +4,7 @@ import type { ChainConfig } from './config';
 export type Chain = { stages: { key: string; name: string; position: number; ownerId: string | null }[] };
 
 /**
- * Loads the chain config into the database: teams become owners, stages are upserted in order.
+ * Loads the chain config into the database: teams and people become owners, stages are upserted in order.
  * Stages no longer in the config keep their rows (their history stays readable) but move after the
  * configured ones.
  */
@@ -13,6 +13,10 @@ export async function syncChain(db: Db, config: ChainConfig): Promise<void> {
     for (const team of config.teams) {
       const data = { name: team.name, kind: 'team', email: team.email, leadEmail: team.leadEmail ?? null };
       await tx.owner.upsert({ where: { id: team.id }, create: { id: team.id, ...data }, update: data });
+    }
+    for (const person of config.people) {
+      const data = { name: person.name, kind: 'person', email: person.email, teamId: person.team };
+      await tx.owner.upsert({ where: { id: person.id }, create: { id: person.id, ...data }, update: data });
     }
     const configured = new Set(config.stages.map((s) => s.key));
     const stale = await tx.stage.findMany({ where: { key: { notIn: [...configured] } }, orderBy: { position: 'asc' } });

@@ -6,7 +6,7 @@
  */
 export const WILDCARD = '<*>';
 
-const UNITS = 'ms|msec|millis(?:econds?)?|us|µs|ns|s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|b|bytes?|kb|kib|mb|mib|gb|gib|tb|k|%';
+const UNITS = 'ms|msec|millis(?:econds?)?|us|µs|ns|s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|b|bytes?|kb?|kib?|mb?|mib?|gb?|gib?|tb?|tib?|%';
 
 // Order matters: compound forms first, plain numbers last. Each match becomes one wildcard.
 const MASKS: RegExp[] = [
@@ -14,15 +14,16 @@ const MASKS: RegExp[] = [
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, // UUID
   /(?<![\w.])\/?\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?![\w.])/g, // IPv4 with optional port
   /(?<![\w./])(?:~|\.{1,2})?(?:\/[\w.$@%+~*-]+)+\/?/g, // Unix path
+  /\b(?:[a-z0-9-]+\.)+[a-z]{2,}(?:\/[\w.@~%+-]+)+\/?/gi, // host/path without a scheme
   /\b[a-z]:\\[^\s,;'"]+/gi, // Windows path
   /\b0x[0-9a-f]+\b/gi, // hex literal
   /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{6,}\b/gi, // hex id with digits and letters
   /\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b/gi, // date, date-time
   /(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\w:])/g, // time of day, mm:ss
   /(?<![\w.])[a-z0-9][\w-]*(?:\.[\w-]+)+:\d{2,5}(?![\w.]|:\d)/gi, // host.domain:port
-  /'[^'\s]*\d[^'\s]*'|"[^"]*"/g, // quoted value (single quotes only when it holds a digit)
-  new RegExp(`(?<![a-z])[-+<>~]?\\d+(?:[.,]\\d+)?\\s?(?:${UNITS})(?![a-z])`, 'gi'), // number with unit
-  /(?<![a-z])[-+]?\d+(?:\.\d+)?(?![a-z])/gi, // number not glued to letters
+  /'[^'\s]*'|"[^"]*"/g, // quoted value
+  new RegExp(`(?<![a-z0-9])[-+<>~]?\\d+(?:[.,]\\d+)?\\s?(?:${UNITS})(?![a-z0-9])`, 'gi'), // number with unit
+  /(?<![a-z0-9])[-+]?\d+(?:\.\d+)?(?![a-z0-9])/gi, // number not glued to letters
 ];
 
 const HAS_LETTER = /[a-z]/i;

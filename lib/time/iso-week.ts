@@ -1,0 +1,51 @@
+import { addDays, dayInZone } from './day';
+
+/** ISO-8601 weeks (Monday to Sunday, week 1 holds the year's first Thursday) over calendar days. */
+const WEEK = /^(\d{4})-W(\d{2})$/;
+
+export class WeekFormatError extends Error {
+  override name = 'WeekFormatError';
+}
+
+function utcDate(day: string): Date {
+  return new Date(`${day}T00:00:00Z`);
+}
+
+/** The Monday (YYYY-MM-DD) of ISO week `week` ("2026-W47"); throws WeekFormatError on a bad week. */
+export function weekStart(week: string): string {
+  const m = WEEK.exec(week);
+  if (!m) throw new WeekFormatError(`"${week}" is not an ISO week; expected YYYY-Www, e.g. 2026-W47`);
+  const year = Number(m[1]);
+  const n = Number(m[2]);
+  // The Monday of week 1 is the Monday on or before January 4th.
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const monday1 = addDays(jan4.toISOString().slice(0, 10), -((jan4.getUTCDay() + 6) % 7));
+  const start = addDays(monday1, (n - 1) * 7);
+  if (n < 1 || isoWeekOfDay(start) !== week) throw new WeekFormatError(`${week}: year ${year} has no week ${n}`);
+  return start;
+}
+
+/** The ISO week ("2026-W47") a calendar day belongs to. */
+export function isoWeekOfDay(day: string): string {
+  const d = utcDate(day);
+  const thursday = addDays(day, 3 - ((d.getUTCDay() + 6) % 7));
+  const year = Number(thursday.slice(0, 4));
+  const jan1 = Date.UTC(year, 0, 1);
+  const n = Math.floor((utcDate(thursday).getTime() - jan1) / 86_400_000 / 7) + 1;
+  return `${year}-W${String(n).padStart(2, '0')}`;
+}
+
+/** The seven days (Monday first) of a week. */
+export function weekDays(week: string): string[] {
+  const start = weekStart(week);
+  return Array.from({ length: 7 }, (_, i) => addDays(start, i));
+}
+
+export function previousWeek(week: string): string {
+  return isoWeekOfDay(addDays(weekStart(week), -7));
+}
+
+/** The week an instant falls in, counted in a time zone. */
+export function weekOfInstant(ms: number, timeZone: string): string {
+  return isoWeekOfDay(dayInZone(ms, timeZone));
+}

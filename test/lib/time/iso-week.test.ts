@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { isoWeekOfDay, previousWeek, weekDays, weekOfInstant, weekStart } from '../../../lib/time/iso-week';
+
+describe('ISO weeks', () => {
+  it.each([
+    ['2026-11-20', '2026-W47'],
+    ['2026-11-16', '2026-W47'],
+    ['2026-11-22', '2026-W47'],
+    ['2026-11-23', '2026-W48'],
+    ['2021-01-03', '2020-W53'],
+    ['2024-12-30', '2025-W01'],
+    ['2026-01-01', '2026-W01'],
+  ])('puts %s in %s', (day, week) => {
+    expect(isoWeekOfDay(day)).toBe(week);
+  });
+
+  it('lists a week Monday to Sunday and finds the previous week across a year end', () => {
+    expect(weekDays('2026-W47')).toEqual(['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22']);
+    expect(weekStart('2020-W53')).toBe('2020-12-28');
+    expect(previousWeek('2026-W01')).toBe('2025-W52');
+    expect(previousWeek('2021-W01')).toBe('2020-W53');
+  });
+
+  it('rejects malformed and impossible weeks with a clear message', () => {
+    expect(() => weekStart('2026-47')).toThrow(/not an ISO week; expected YYYY-Www/);
+    expect(() => weekStart('2025-W53')).toThrow(/2025-W53: year 2025 has no week 53/);
+    expect(weekStart('2026-W53')).toBe('2026-12-28');
+    expect(() => weekStart('2026-W00')).toThrow(/has no week 0/);
+  });
+
+  it('counts the week in the configured time zone', () => {
+    // Sunday 2026-11-22 23:30 UTC is already Monday in Tokyo.
+    const instant = Date.parse('2026-11-22T23:30:00Z');
+    expect(weekOfInstant(instant, 'UTC')).toBe('2026-W47');
+    expect(weekOfInstant(instant, 'Asia/Tokyo')).toBe('2026-W48');
+    expect(weekOfInstant(instant, 'America/Los_Angeles')).toBe('2026-W47');
+  });
+});
