@@ -1,0 +1,84 @@
+import type { Db } from '../db';
+import { ValidationError } from '../errors';
+
+/**
+ * Decisions made in triage. Each is stored (ClassDecision: who, when, what) and marks the field
+ * as set by a person, so that classification never overrides it on a later run.
+ */
+export type ClassStatus = 'open' | 'acknowledged' | 'resolved' | 'ignored';
+type Actor = { actor: string; now?: Date };
+
+async function liveClass(db: Db, id: number) {
+  const found = await db.prisma.errorClass.findUnique({ where: { id } });
+  if (!found) throw new ValidationError(`error class ${id} does not exist`);
+  if (found.mergedIntoId !== null) throw new ValidationError(`error class ${id} was merged into ${found.mergedIntoId}`);
+  return found;
+}
+
+async function record(db: Db, classId: number, kind: string, value: object, who: Actor) {
+  await db.prisma.classDecision.create({ data: { classId, kind, value, actor: who.actor, createdAt: who.now ?? new Date() } });
+}
+
+export async function renameClass(db: Db, opts: { classId: number; name: string | null } & Actor): Promise<void> {
+  await liveClass(db, opts.classId);
+  const name = opts.name?.trim() || null;
+  await db.prisma.errorClass.update({ where: { id: opts.classId }, data: { name } });
+  await record(db, opts.classId, 'rename', { name }, opts);
+}
+
+/** Sets the category by hand, or (null) gives it back to the category rules. */
+export async function setClassCategory(db: Db, opts: { classId: number; category: string | null; categories: string[] } & Actor): Promise<void> {
+  await liveClass(db, opts.classId);
+  if (opts.category !== null && !opts.categories.includes(opts.category)) throw new ValidationError(`unknown category "${opts.category}"; one of ${opts.categories.join(', ')}`);
+  const data = opts.category === null ? { categorySource: 'auto' } : { category: opts.category, categoryRule: 'manual', categorySource: 'manual' };
+  await db.prisma.errorClass.update({ where: { id: opts.classId }, data });
+  await record(db, opts.classId, 'category', { category: opts.category }, opts);
+}
+
+/** Sets the owning team (and optionally a person) by hand, or (null) gives ownership back to the routing rules. */
+export async function setClassOwner(db: Db, opts: { classId: number; ownerId: string | null; assigneeId?: string | null } & Actor): Promise<void> {
+  await liveClass(db, opts.classId);
+  if (opts.ownerId === null) {
+    await db.prisma.errorClass.update({ where: { id: opts.classId }, data: { ownerSource: 'auto' } });
+    await record(db, opts.classId, 'owner', { ownerId: null }, opts);
+    return;
+  }
+  const team = await db.prisma.owner.findUnique({ where: { id: opts.ownerId } });
+  if (team?.kind !== 'team') throw new ValidationError(`"${opts.ownerId}" is not a team`);
+  const assigneeId = opts.assigneeId ?? null;
+  if (assigneeId !== null && (await db.prisma.owner.findUnique({ where: { id: assigneeId } }))?.kind !== 'person') throw new ValidationError(`"${assigneeId}" is not a person`);
+  await db.prisma.errorClass.update({ where: { id: opts.classId }, data: { ownerId: opts.ownerId, assigneeId, ownerRule: 'manual', ownerSource: 'manual' } });
+  await record(db, opts.classId, 'owner', { ownerId: opts.ownerId, assigneeId }, opts);
+}
+
+export async function setClassStatus(db: Db, opts: { classId: number; status: ClassStatus } & Actor): Promise<void> {
+  await liveClass(db, opts.classId);
+  const now = opts.now ?? new Date();
+  const data = opts.status === 'resolved' ? { status: 'resolved', resolvedAt: now } : { status: opts.status };
+  await db.prisma.errorClass.update({ where: { id: opts.classId }, data });
+  await record(db, opts.classId, 'status', { status: opts.status }, opts);
+}
+
+export async function addClassNote(db: Db, opts: { classId: number; text: string } & Actor): Promise<void> {
+  await liveClass(db, opts.classId);
+  if (!opts.text.trim()) throw new ValidationError('a note needs some text');
+  await record(db, opts.classId, 'note', { text: opts.text.trim() }, opts);
+}
+
+/**
+ * Merges classes into one (the target keeps its id, name, owner and status); their events move
+ * with them, and events of their templates keep arriving in the target on every later run.
+ */
+export async function mergeClasses(db: Db, opts: { targetId: number; sourceIds: number[] } & Actor): Promise<void> {
+  await liveClass(db, opts.targetId);
+  const sources = [...new Set(opts.sourceIds)].filter((id) => id !== opts.targetId);
+  if (sources.length === 0) throw new ValidationError('choose at least one other class to merge');
+  for (const id of sources) await liveClass(db, id);
+  await db.prisma.$transaction(async (tx) => {
+    await tx.errorEvent.updateMany({ where: { errorClassId: { in: sources } }, data: { errorClassId: opts.targetId } });
+    await tx.errorClass.updateMany({ where: { id: { in: sources } }, data: { mergedIntoId: opts.targetId, status: 'merged' } });
+    const createdAt = opts.now ?? new Date();
+    for (const id of sources) await tx.classDecision.create({ data: { classId: id, kind: 'merge', value: { into: opts.targetId }, actor: opts.actor, createdAt } });
+    await tx.classDecision.create({ data: { classId: opts.targetId, kind: 'merge', value: { from: sources }, actor: opts.actor, createdAt } });
+  });
+}

@@ -1,0 +1,37 @@
+import { ingestItems, prepareIngest } from '../../lib/ingest/sources';
+import type { Db } from '../../lib/db';
+
+export type RunSpec = {
+  rollout: string;
+  stage: string;
+  status?: 'succeeded' | 'failed' | 'skipped';
+  at: string;
+  attempt?: number;
+  service?: string;
+  host?: string;
+  message?: string;
+  code?: string;
+  attrs?: Record<string, string | number>;
+  env?: 'test' | 'prerelease' | 'online';
+};
+
+/** Ingests stage runs given in a compact form; fails the test when any is rejected. */
+export async function ingestRuns(db: Db, runs: RunSpec[], timeZone = 'UTC'): Promise<void> {
+  const target = await prepareIngest(db, { chainFile: null, timeZone, maxLineBytes: 65536 });
+  const items = runs.map((r) => ({
+    rollout: r.rollout,
+    service: r.service ?? 'feed-api',
+    stage: r.stage,
+    attempt: r.attempt ?? 1,
+    status: r.status ?? (r.message ? 'failed' : 'succeeded'),
+    startedAt: r.at,
+    durationMs: 1000,
+    host: r.host,
+    env: r.env,
+    errorMessage: r.message,
+    errorCode: r.code,
+    attrs: r.attrs,
+  }));
+  const summary = await ingestItems(target, { source: 'test', items });
+  if (summary.rejected > 0) throw new Error(`test data rejected: ${JSON.stringify(summary.rejections)}`);
+}
