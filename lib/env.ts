@@ -17,6 +17,8 @@ const settingsSchema = z.object({
     .default('UTC')
     .refine(isValidTimeZone, { message: 'is not an IANA time zone (e.g. Europe/Berlin)' }),
   ROLLSCOPE_CHAIN_FILE: z.string().default(''),
+  ROLLSCOPE_CATEGORIES_FILE: z.string().default(''),
+  ROLLSCOPE_ROUTING_FILE: z.string().default(''),
   ROLLSCOPE_DATA_DIR: z.string().default('./data'),
   ROLLSCOPE_INBOX_DIR: z.string().default(''),
   INGEST_TOKENS: z.string().default(''),
@@ -33,6 +35,8 @@ export type Settings = {
   sqlitePath: string | null;
   timeZone: string;
   chainFile: string | null;
+  categoriesFile: string | null;
+  routingFile: string | null;
   dataDir: string;
   inboxDir: string;
   ingestTokens: string[];
@@ -74,6 +78,8 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     sqlitePath,
     timeZone: s.ROLLSCOPE_TIMEZONE,
     chainFile: s.ROLLSCOPE_CHAIN_FILE ? path.resolve(cwd, s.ROLLSCOPE_CHAIN_FILE) : null,
+    categoriesFile: s.ROLLSCOPE_CATEGORIES_FILE ? path.resolve(cwd, s.ROLLSCOPE_CATEGORIES_FILE) : null,
+    routingFile: s.ROLLSCOPE_ROUTING_FILE ? path.resolve(cwd, s.ROLLSCOPE_ROUTING_FILE) : null,
     dataDir,
     inboxDir: s.ROLLSCOPE_INBOX_DIR ? path.resolve(cwd, s.ROLLSCOPE_INBOX_DIR) : path.join(dataDir, 'inbox'),
     ingestTokens: s.INGEST_TOKENS.split(',').map((t) => t.trim()).filter(Boolean),

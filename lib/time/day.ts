@@ -47,3 +47,26 @@ const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 export function isoToDbTimestamp(iso: string, ms: number): string {
   return UTC_MILLIS.test(iso) ? `${iso.slice(0, -1)}+00:00` : toDbTimestamp(ms);
 }
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Minutes a time zone is ahead of UTC at an instant. */
+export function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    offsetFormats.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/** The instant a calendar day starts in a time zone (its local midnight). */
+export function startOfDayInZone(day: string, timeZone: string): number {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  let guess = utcMidnight - zoneOffsetMinutes(utcMidnight, timeZone) * 60_000;
+  // Across a DST change the offset at the guess can differ from the one at UTC midnight.
+  guess = utcMidnight - zoneOffsetMinutes(guess, timeZone) * 60_000;
+  return guess;
+}

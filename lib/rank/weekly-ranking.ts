@@ -1,0 +1,88 @@
+import type { Db } from '../db';
+import { addDays, startOfDayInZone } from '../time/day';
+import { previousWeek, weekDays } from '../time/iso-week';
+import { computeRanking, type EventFact, type RankedClass } from './compute-ranking';
+import { computeChainFigures, computeStageFigures, type ChainFigures, type StageFigures, type StageTotals } from './stage-figures';
+
+export type ClassMeta = { key: string; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; ownerRule: string | null; status: string; dominantStage: string | null };
+export type WeeklyClass = RankedClass & ClassMeta;
+export type WeeklyRanking = {
+  week: string;
+  previousWeek: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  computedAt: string;
+  chain: ChainFigures;
+  stages: StageFigures[];
+  totals: { failures: number; classes: number; newClasses: number; regressed: number };
+  classes: WeeklyClass[];
+};
+
+const CHUNK = 500;
+
+async function chunked<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await read(ids.slice(i, i + CHUNK))));
+  return out;
+}
+
+async function stageTotals(db: Db, days: string[]): Promise<Map<string, StageTotals>> {
+  const rows = await db.prisma.dailyRollup.groupBy({ by: ['stageKey'], where: { day: { in: days } }, _sum: { attempts: true, successes: true, failures: true, skips: true, firstAttempts: true, firstSuccesses: true } });
+  return new Map(rows.map((r) => [r.stageKey, { attempts: r._sum.attempts ?? 0, successes: r._sum.successes ?? 0, failures: r._sum.failures ?? 0, skips: r._sum.skips ?? 0, firstAttempts: r._sum.firstAttempts ?? 0, firstSuccesses: r._sum.firstSuccesses ?? 0 }]));
+}
+
+/**
+ * Computes week `week`'s ranking (ISO week, days counted in `timeZone`) from the database:
+ * error events and rollouts of the week and the week before, stage rollups, live classes.
+ */
+export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZone: string; now?: Date }): Promise<WeeklyRanking> {
+  const { db } = opts;
+  const days = weekDays(opts.week);
+  const prev = previousWeek(opts.week);
+  const prevDays = weekDays(prev);
+  const inWeek = new Set(days);
+  const inPrev = new Set(prevDays);
+  const select = { id: true, errorClassId: true, rolloutId: true, service: true, stageKey: true, host: true, attempt: true, occurredAt: true, message: true, day: true } as const;
+  const [chainStages, rollouts, prevRollouts, byDay, classes, current, previous] = await Promise.all([
+    db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true } }),
+    db.prisma.rollout.findMany({ where: { day: { in: days } }, select: { id: true, outcome: true, failedRuns: true } }),
+    db.prisma.rollout.findMany({ where: { day: { in: prevDays } }, select: { id: true, outcome: true, failedRuns: true } }),
+    db.prisma.errorEvent.findMany({ where: { day: { in: [...days, ...prevDays] }, errorClassId: { not: null } }, select }),
+    db.prisma.errorClass.findMany({ where: { mergedIntoId: null } }),
+    stageTotals(db, days),
+    stageTotals(db, prevDays),
+  ]);
+  const failed = rollouts.filter((r) => r.outcome === 'failed').map((r) => r.id);
+  const ofFailed = await chunked(failed, (chunk) => db.prisma.errorEvent.findMany({ where: { rolloutId: { in: chunk }, errorClassId: { not: null } }, select }));
+  const latest = await chunked(failed, (chunk) => db.prisma.stageRun.groupBy({ by: ['rolloutId', 'stageKey'], where: { rolloutId: { in: chunk } }, _max: { attempt: true } }));
+  const events = new Map([...byDay, ...ofFailed].map((e) => [e.id, e]));
+  const referenced = [...new Set([...events.values()].map((e) => e.rolloutId))];
+  const outcomes = await chunked(referenced, (chunk) => db.prisma.rollout.findMany({ where: { id: { in: chunk } }, select: { id: true, outcome: true } }));
+  const facts: EventFact[] = [...events.values()].map((e) => ({
+    classId: e.errorClassId!, rolloutId: e.rolloutId, service: e.service, stageKey: e.stageKey, host: e.host, attempt: e.attempt, occurredAt: e.occurredAt.getTime(), message: e.message,
+    week: inWeek.has(e.day) ? 'current' : inPrev.has(e.day) ? 'previous' : 'other',
+  }));
+  const stages = computeStageFigures(chainStages, current, previous);
+  const chain = computeChainFigures(rollouts, prevRollouts, stages);
+  const ranked = computeRanking({
+    weekStart: startOfDayInZone(days[0]!, opts.timeZone),
+    weekEnd: startOfDayInZone(addDays(days[6]!, 1), opts.timeZone),
+    classes: classes.map((c) => ({ id: c.id, firstSeen: c.firstSeen?.getTime() ?? null, resolvedAt: c.resolvedAt?.getTime() ?? null })),
+    events: facts,
+    outcomes: new Map(outcomes.map((o) => [o.id, o.outcome])),
+    latestAttempt: new Map(latest.map((l) => [`${l.rolloutId}\u0000${l.stageKey}`, l._max.attempt ?? 1])),
+    failedRollouts: failed,
+    finishedRollouts: chain.finished,
+  });
+  const meta = new Map(classes.map((c) => [c.id, c]));
+  const weekly: WeeklyClass[] = ranked.map((r) => {
+    const c = meta.get(r.classId)!;
+    return { ...r, key: c.key, name: c.name, template: c.template, category: c.category, ownerId: c.ownerId, assigneeId: c.assigneeId, ownerRule: c.ownerRule, status: c.status, dominantStage: c.dominantStage };
+  });
+  return {
+    week: opts.week, previousWeek: prev, timeZone: opts.timeZone, from: days[0]!, to: days[6]!, computedAt: (opts.now ?? new Date()).toISOString(), chain, stages,
+    totals: { failures: ranked.reduce((a, r) => a + r.failures, 0), classes: ranked.length, newClasses: ranked.filter((r) => r.badge === 'new').length, regressed: ranked.filter((r) => r.badge === 'regressed').length },
+    classes: weekly,
+  };
+}
