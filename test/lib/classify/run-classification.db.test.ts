@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getClassBreakdown } from '../../../lib/classify/class-breakdown';
 import { addClassNote, mergeClasses, renameClass, setClassCategory, setClassOwner, setClassStatus } from '../../../lib/classify/decisions';
 import { runClassification } from '../../../lib/classify/run-classification';
 import { loadCategoryConfig, parseRoutingConfig, type RoutingConfig } from '../../../lib/classify/rules';
@@ -34,6 +35,11 @@ describe('classification of error events', () => {
     expect(registry.firstSeen?.toISOString()).toBe('2026-11-16T10:00:00.000Z');
     expect(registry.lastSeen?.toISOString()).toBe('2026-11-18T10:00:00.000Z');
     expect(await classOf('health check GET /healthz returned 503 after 3 attempts')).toMatchObject({ category: 'health-check', ownerId: 'sre' });
+    expect(await getClassBreakdown(t.db, registry.id)).toEqual({
+      byStage: [{ key: 'image-pull', n: 2 }, { key: 'image-push', n: 1 }],
+      byService: [{ key: 'feed-api', n: 3 }],
+      byHost: [{ key: 'pre-1', n: 1 }, { key: 'web-1', n: 1 }, { key: 'web-2', n: 1 }],
+    });
   });
 
   it('classifies only what is new, idempotently, and keeps class keys stable across a restart of the miner', async () => {

@@ -1,0 +1,22 @@
+import type { Db } from '../db';
+
+export type Breakdown = { byStage: { key: string; n: number }[]; byService: { key: string; n: number }[]; byHost: { key: string; n: number }[] };
+
+/**
+ * Where a class's events happened: counts by stage, service and host, largest first (optionally
+ * within a range of days). A class is one cause across stages, so it is never split by stage.
+ */
+export async function getClassBreakdown(db: Db, classId: number, days?: { from: string; to: string }): Promise<Breakdown> {
+  const where = { errorClassId: classId, ...(days ? { day: { gte: days.from, lte: days.to } } : {}) };
+  const [stages, services, hosts] = await Promise.all([
+    db.prisma.errorEvent.groupBy({ by: ['stageKey'], where, _count: { _all: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['service'], where, _count: { _all: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['host'], where, _count: { _all: true } }),
+  ]);
+  const sorted = (rows: { key: string; n: number }[]) => rows.sort((a, b) => b.n - a.n || a.key.localeCompare(b.key));
+  return {
+    byStage: sorted(stages.map((r) => ({ key: r.stageKey, n: r._count._all }))),
+    byService: sorted(services.map((r) => ({ key: r.service, n: r._count._all }))),
+    byHost: sorted(hosts.flatMap((r) => (r.host ? [{ key: r.host, n: r._count._all }] : []))),
+  };
+}
