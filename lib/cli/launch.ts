@@ -25,7 +25,7 @@ await runCli(async () => {
   const db = await getDb();
   await syncChain(db, loadChainConfig(settings.chainFile));
   const seed = await seedDemoIfEmpty({ db, settings, log: say });
-  if (seed.seeded) say(`demo data: ${seed.accepted.toLocaleString('en-US')} stage runs from ${seed.files} files in ${seed.seconds.toFixed(1)} s`);
+  if (seed.seeded) say(`demo data: ${seed.accepted.toLocaleString('en-US')} stage runs from ${seed.files} files, ${seed.classes} error classes, weeks ${seed.weeks.join(', ')} ranked, in ${seed.seconds.toFixed(1)} s`);
   if (settings.ingestTokens.length === 0 && (await db.prisma.ingestToken.count()) === 0) {
     const token = await createIngestToken(db, 'quickstart');
     say(`ingest token (shown once, keep it): ${token}`);

@@ -11,5 +11,5 @@ await runCli(async () => {
   const db = await getDb();
   await syncChain(db, loadChainConfig(settings.chainFile));
   const result = await seedDemoIfEmpty({ db, settings, log: (line) => console.log(line) });
-  console.log(result.seeded ? `Loaded ${result.accepted.toLocaleString('en-US')} demo stage runs in ${result.seconds.toFixed(1)} s.` : 'The database already holds stage runs; demo data not loaded.');
+  console.log(result.seeded ? `Loaded ${result.accepted.toLocaleString('en-US')} demo stage runs (${result.classes} error classes; ranked ${result.weeks.join(', ')}) in ${result.seconds.toFixed(1)} s.` : 'The database already holds stage runs; demo data not loaded.');
 });
