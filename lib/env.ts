@@ -25,6 +25,16 @@ const settingsSchema = z.object({
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
   INGEST_MAX_LINE_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   IMPORT_CRON: z.string().default('0 1 * * *'),
+  DIGEST_CRON: z.string().default('0 17 * * 5'),
+  SMTP_URL: z.string().default(''),
+  MAIL_FROM: z.string().default('Rollscope <rollscope@localhost>'),
+  ROLLSCOPE_BASE_URL: z.url().default('http://localhost:3000'),
+  MANAGER_EMAILS: z.string().default('manager@example.com'),
+  TARGET_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.95),
+  TARGET_STAGE_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.99),
+  TARGET_YIELD: z.coerce.number().min(0).max(1).default(0.8),
+  TARGET_UNATTENDED_RATE: z.coerce.number().min(0).max(1).default(0.95),
+  TARGET_ROLLOUTS_PER_WEEK: z.coerce.number().int().min(0).default(0),
   PORT: z.coerce.number().int().positive().default(3000),
 });
 
@@ -43,6 +53,14 @@ export type Settings = {
   maxBodyBytes: number;
   maxLineBytes: number;
   importCron: string;
+  digestCron: string;
+  /** SMTP connection URL (smtp://user:pass@host:587); empty: messages go to <data>/outbox as .eml files. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  baseUrl: string;
+  managerEmails: string[];
+  targets: { successRate: number; stageSuccessRate: number; yield: number; unattendedRate: number; rolloutsPerWeek: number | null };
+  outboxDir: string;
   port: number;
 };
 
@@ -86,6 +104,19 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     maxBodyBytes: s.INGEST_MAX_BODY_BYTES,
     maxLineBytes: s.INGEST_MAX_LINE_BYTES,
     importCron: s.IMPORT_CRON,
+    digestCron: s.DIGEST_CRON,
+    smtpUrl: s.SMTP_URL || null,
+    mailFrom: s.MAIL_FROM,
+    baseUrl: s.ROLLSCOPE_BASE_URL.replace(/\/+$/, ''),
+    managerEmails: s.MANAGER_EMAILS.split(',').map((e) => e.trim()).filter(Boolean),
+    targets: {
+      successRate: s.TARGET_SUCCESS_RATE,
+      stageSuccessRate: s.TARGET_STAGE_SUCCESS_RATE,
+      yield: s.TARGET_YIELD,
+      unattendedRate: s.TARGET_UNATTENDED_RATE,
+      rolloutsPerWeek: s.TARGET_ROLLOUTS_PER_WEEK || null,
+    },
+    outboxDir: path.join(dataDir, 'outbox'),
     port: s.PORT,
   };
 }

@@ -14,7 +14,7 @@ export type StageFigures = StageTotals & {
   /** Change of the first-pass rate vs the previous week (a ratio: 0.01 = one point). */
   firstPassChange: number | null;
 };
-export type RolloutFact = { id: string; outcome: string; failedRuns: number };
+export type RolloutFact = { id: string; outcome: string; failedRuns: number; manualCount: number };
 export type ChainFigures = {
   rollouts: number;
   finished: number;
@@ -23,8 +23,11 @@ export type ChainFigures = {
   inProgress: number;
   /** Yield: succeeded / finished rollouts (every stage passed, retries allowed); the end-to-end success rate. */
   successRate: number | null;
-  previous: { finished: number; succeeded: number; successRate: number | null };
+  previous: { rollouts: number; finished: number; succeeded: number; successRate: number | null; unattendedRate: number | null };
   successRateChange: number | null;
+  /** Finished rollouts with no manual intervention, and their share: the unattended rate. */
+  unattended: number;
+  unattendedRate: number | null;
   /** Rollouts that passed every stage at the first attempt, of the finished ones. */
   firstPassSucceeded: number;
   firstPassYield: number | null;
@@ -48,7 +51,8 @@ export function computeStageFigures(chain: { key: string; name: string }[], curr
 function tally(rollouts: readonly RolloutFact[]) {
   const succeeded = rollouts.filter((r) => r.outcome === 'succeeded');
   const failed = rollouts.filter((r) => r.outcome === 'failed').length;
-  return { succeeded: succeeded.length, failed, finished: succeeded.length + failed, firstPass: succeeded.filter((r) => r.failedRuns === 0).length };
+  const finished = rollouts.filter((r) => r.outcome === 'succeeded' || r.outcome === 'failed');
+  return { succeeded: succeeded.length, failed, finished: finished.length, firstPass: succeeded.filter((r) => r.failedRuns === 0).length, unattended: finished.filter((r) => r.manualCount === 0).length };
 }
 
 export function computeChainFigures(current: readonly RolloutFact[], previous: readonly RolloutFact[], stages: readonly StageFigures[]): ChainFigures {
@@ -64,8 +68,10 @@ export function computeChainFigures(current: readonly RolloutFact[], previous: r
     failed: c.failed,
     inProgress: current.length - c.finished,
     successRate,
-    previous: { finished: p.finished, succeeded: p.succeeded, successRate: previousRate },
+    previous: { rollouts: previous.length, finished: p.finished, succeeded: p.succeeded, successRate: previousRate, unattendedRate: ratio(p.unattended, p.finished) },
     successRateChange: change(successRate, previousRate),
+    unattended: c.unattended,
+    unattendedRate: ratio(c.unattended, c.finished),
     firstPassSucceeded: c.firstPass,
     firstPassYield: ratio(c.firstPass, c.finished),
     stageRateProduct: rated.length ? rated.reduce((a, s) => a * s.firstPassRate!, 1) : null,

@@ -46,8 +46,8 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
   const select = { id: true, errorClassId: true, rolloutId: true, service: true, stageKey: true, host: true, attempt: true, occurredAt: true, message: true, day: true } as const;
   const [chainStages, rollouts, prevRollouts, byDay, classes, current, previous] = await Promise.all([
     db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true } }),
-    db.prisma.rollout.findMany({ where: { day: { in: days } }, select: { id: true, outcome: true, failedRuns: true } }),
-    db.prisma.rollout.findMany({ where: { day: { in: prevDays } }, select: { id: true, outcome: true, failedRuns: true } }),
+    db.prisma.rollout.findMany({ where: { day: { in: days } }, select: { id: true, outcome: true, failedRuns: true, manualCount: true } }),
+    db.prisma.rollout.findMany({ where: { day: { in: prevDays } }, select: { id: true, outcome: true, failedRuns: true, manualCount: true } }),
     db.prisma.errorEvent.findMany({ where: { day: { in: [...days, ...prevDays] }, errorClassId: { not: null } }, select }),
     db.prisma.errorClass.findMany({ where: { mergedIntoId: null } }),
     stageTotals(db, days),

@@ -105,7 +105,8 @@ describe('the weekly ranking of error classes', () => {
     const pull = ranking.stages.find((s) => s.key === 'image-pull')!;
     expect(pull).toMatchObject({ attempts: 5, successes: 1, failures: 4, firstAttempts: 3, firstSuccesses: 0, firstPassRate: 0 });
     expect(ranking.chain).toMatchObject({ rollouts: 8, finished: 8, succeeded: 4, failed: 4, successRate: 0.5, firstPassSucceeded: 2, firstPassYield: 0.25, stageRateProduct: 0 });
-    expect(ranking.chain.previous).toEqual({ finished: 1, succeeded: 0, successRate: 0 });
+    expect(ranking.chain.previous).toEqual({ rollouts: 1, finished: 1, succeeded: 0, successRate: 0, unattendedRate: 1 });
+    expect(ranking.chain).toMatchObject({ unattended: 8, unattendedRate: 1 });
   });
 
   it('stores the week as one snapshot, the same when computed again', async () => {
