@@ -1,0 +1,90 @@
+/**
+ * An e-mail as a list of blocks, rendered twice: HTML for mail clients (tables and inline styles
+ * only — no stylesheets, scripts or external images) and plain text with the same content.
+ */
+export type Cell = { text: string; href?: string; tone?: 'good' | 'bad' | 'muted'; align?: 'right'; strong?: boolean; /** A second, smaller line (an example message). */ note?: string };
+export type Block =
+  | { kind: 'heading'; text: string }
+  | { kind: 'paragraph'; text: string; href?: string; linkText?: string }
+  | { kind: 'kpis'; items: { label: string; value: string; detail: string; tone?: Cell['tone'] }[] }
+  | { kind: 'table'; columns: string[]; rows: Cell[][]; empty: string }
+  | { kind: 'list'; items: string[] };
+export type Email = { title: string; intro: string; blocks: Block[]; footer: string };
+
+const COLORS = { good: '#1f8f4e', bad: '#d1242f', muted: '#5b6470' } as const;
+const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function cellHtml(c: Cell, header = false): string {
+  const style = [`padding:6px 8px`, `border-bottom:1px solid #e2e5ea`, `text-align:${c.align === 'right' ? 'right' : 'left'}`, `vertical-align:top`];
+  if (c.tone) style.push(`color:${COLORS[c.tone]}`);
+  if (c.strong || header) style.push('font-weight:600');
+  if (header) style.push('color:#5b6470', 'font-size:12px');
+  const main = c.href ? `<a href="${escapeHtml(c.href)}" style="color:#2f6feb;text-decoration:none">${escapeHtml(c.text)}</a>` : escapeHtml(c.text);
+  const note = c.note ? `<div style="font-weight:400;font-size:12px;color:#5b6470;margin-top:4px;word-break:break-all">${escapeHtml(c.note)}</div>` : '';
+  const body = main + note;
+  return `<${header ? 'th' : 'td'} style="${style.join(';')}">${body}</${header ? 'th' : 'td'}>`;
+}
+
+function blockHtml(b: Block): string {
+  switch (b.kind) {
+    case 'heading':
+      return `<h2 style="${FONT};font-size:16px;margin:24px 0 8px;color:#1b1f24">${escapeHtml(b.text)}</h2>`;
+    case 'paragraph': {
+      const link = b.href ? ` <a href="${escapeHtml(b.href)}" style="color:#2f6feb">${escapeHtml(b.linkText ?? b.href)}</a>` : '';
+      return `<p style="${FONT};font-size:14px;margin:8px 0;color:#1b1f24">${escapeHtml(b.text)}${link}</p>`;
+    }
+    case 'kpis':
+      return `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;${FONT}"><tr>${b.items
+        .map((k) => `<td style="padding:10px;border:1px solid #e2e5ea;vertical-align:top"><div style="font-size:11px;color:#5b6470;text-transform:uppercase">${escapeHtml(k.label)}</div><div style="font-size:22px;font-weight:600;${k.tone ? `color:${COLORS[k.tone]}` : ''}">${escapeHtml(k.value)}</div><div style="font-size:12px;color:#5b6470">${escapeHtml(k.detail)}</div></td>`)
+        .join('')}</tr></table>`;
+    case 'table':
+      if (b.rows.length === 0) return `<p style="${FONT};font-size:14px;color:#5b6470">${escapeHtml(b.empty)}</p>`;
+      return `<table cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;${FONT};font-size:13px"><tr>${b.columns.map((c) => cellHtml({ text: c }, true)).join('')}</tr>${b.rows.map((r) => `<tr>${r.map((c) => cellHtml(c)).join('')}</tr>`).join('')}</table>`;
+    case 'list':
+      return `<ul style="${FONT};font-size:14px;margin:8px 0;padding-left:20px">${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+  }
+}
+
+export function renderHtml(email: Email): string {
+  return [
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
+    `<title>${escapeHtml(email.title)}</title></head>`,
+    `<body style="margin:0;padding:0;background:#f7f8fa"><table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="background:#f7f8fa"><tr><td align="center" style="padding:24px 12px">`,
+    `<table role="presentation" width="720" cellspacing="0" cellpadding="0" style="max-width:720px;width:100%;background:#ffffff;border:1px solid #e2e5ea"><tr><td style="padding:24px">`,
+    `<div style="${FONT};font-size:12px;color:#5b6470;text-transform:uppercase;letter-spacing:.05em">Rollscope weekly digest</div>`,
+    `<h1 style="${FONT};font-size:20px;margin:4px 0 8px;color:#1b1f24">${escapeHtml(email.title)}</h1>`,
+    `<p style="${FONT};font-size:14px;color:#1b1f24;margin:0 0 8px">${escapeHtml(email.intro)}</p>`,
+    ...email.blocks.map(blockHtml),
+    `<p style="${FONT};font-size:12px;color:#5b6470;margin:24px 0 0">${escapeHtml(email.footer)}</p>`,
+    '</td></tr></table></td></tr></table></body></html>',
+  ].join('\n');
+}
+
+function cellText(c: Cell): string {
+  const main = c.href ? `${c.text} <${c.href}>` : c.text;
+  return c.note ? `${main}\n    ${c.note}` : main;
+}
+
+function blockText(b: Block): string {
+  switch (b.kind) {
+    case 'heading':
+      return `\n${b.text}\n${'-'.repeat(b.text.length)}`;
+    case 'paragraph':
+      return b.href ? `${b.text} ${b.linkText ?? ''} <${b.href}>`.replace('  ', ' ') : b.text;
+    case 'kpis':
+      return b.items.map((k) => `- ${k.label}: ${k.value} (${k.detail})`).join('\n');
+    case 'table':
+      if (b.rows.length === 0) return b.empty;
+      return b.rows.map((r) => `- ${r.map((c, i) => (i === 0 ? cellText(c) : `${b.columns[i]}: ${cellText(c)}`)).join(' | ')}`).join('\n');
+    case 'list':
+      return b.items.map((i) => `- ${i}`).join('\n');
+  }
+}
+
+export function renderText(email: Email): string {
+  return [email.title, '='.repeat(email.title.length), '', email.intro, ...email.blocks.map(blockText), '', email.footer, ''].join('\n');
+}

@@ -1,0 +1,55 @@
+import { formatCount, formatPercent, formatPointChange } from '../format';
+import type { WeeklyClass } from '../rank/weekly-ranking';
+import type { Block, Cell } from './blocks';
+import { stageTable, type DigestDraft, type DigestInput } from './sections';
+
+type Tone = Cell['tone'];
+const toneFor = (value: number | null, target: number): Tone => (value === null ? 'muted' : value >= target ? 'good' : 'bad');
+
+/** The managers' KPIs: each against its target and last week, and what is open, by team. */
+export function buildManagerEmail(input: DigestInput, recipient: string, classes: WeeklyClass[]): DigestDraft {
+  const { ranking: r, targets: t } = input;
+  const c = r.chain;
+  const volumeChange = c.rollouts - c.previous.rollouts;
+  const open = classes.filter((k) => k.status === 'open' || k.status === 'acknowledged');
+  const kpis: Block = {
+    kind: 'kpis',
+    items: [
+      { label: 'End-to-end success', value: formatPercent(c.successRate), detail: `${formatCount(c.succeeded)} of ${formatCount(c.finished)}; ${formatPointChange(c.successRateChange)}; target ${formatPercent(t.successRate)}`, tone: toneFor(c.successRate, t.successRate) },
+      { label: 'Chain yield (first pass)', value: formatPercent(c.firstPassYield), detail: `${formatCount(c.firstPassSucceeded)} of ${formatCount(c.finished)}; stage product ${formatPercent(c.stageRateProduct)}; target ${formatPercent(t.yield)}`, tone: toneFor(c.firstPassYield, t.yield) },
+      { label: 'Unattended', value: formatPercent(c.unattendedRate), detail: `${formatCount(c.unattended)} of ${formatCount(c.finished)} without a manual step; last week ${formatPercent(c.previous.unattendedRate)}; target ${formatPercent(t.unattendedRate)}`, tone: toneFor(c.unattendedRate, t.unattendedRate) },
+      { label: 'Rollouts', value: formatCount(c.rollouts), detail: `${volumeChange >= 0 ? '+' : '−'}${formatCount(Math.abs(volumeChange))} vs last week${t.rolloutsPerWeek ? `; target ${formatCount(t.rolloutsPerWeek)}` : ''}`, tone: t.rolloutsPerWeek ? toneFor(c.rollouts, t.rolloutsPerWeek) : undefined },
+      { label: 'Open error classes', value: formatCount(open.length), detail: `${r.totals.newClasses} new, ${r.totals.regressed} regressed; ${formatCount(input.violations.length)} open violations` },
+    ],
+  };
+  const teams = input.owners.filter((o) => o.kind === 'team');
+  const byTeam: Cell[][] = teams.map((team) => {
+    const theirs = open.filter((k) => k.ownerId === team.id);
+    return [
+      { text: team.name },
+      { text: formatCount(theirs.length), align: 'right' },
+      { text: formatCount(theirs.reduce((a, k) => a + k.failures, 0)), align: 'right' },
+      { text: `${theirs.reduce((a, k) => a + k.uplift, 0).toFixed(2)} pt`, align: 'right' },
+      { text: formatCount(input.violations.filter((v) => v.ownerId === team.id).length), align: 'right' },
+    ];
+  });
+  const subject = `[Rollscope] ${r.week} KPIs: success ${formatPercent(c.successRate)} (${formatPointChange(c.successRateChange)}), unattended ${formatPercent(c.unattendedRate)}, ${r.totals.newClasses} new error class${r.totals.newClasses === 1 ? '' : 'es'}`;
+  return {
+    kind: 'manager',
+    recipient,
+    ownerId: null,
+    subject,
+    email: {
+      title: `Pipeline KPIs — week ${r.week}`,
+      intro: `${formatCount(c.rollouts)} rollouts this week; ${formatPercent(c.successRate)} succeeded end to end (target ${formatPercent(t.successRate)}).`,
+      blocks: [
+        kpis,
+        { kind: 'heading', text: 'Stages: first-pass success against target' },
+        stageTable(input, r.stages),
+        { kind: 'heading', text: 'Open error classes and violations by team' },
+        { kind: 'table', columns: ['Team', 'Open classes', 'Failures', 'Uplift if fixed', 'Open violations'], rows: byTeam, empty: 'No teams.' },
+      ],
+      footer: `Week ${r.week} (${r.from} – ${r.to}, ${r.timeZone}). Dashboard: ${input.baseUrl}/`,
+    },
+  };
+}
