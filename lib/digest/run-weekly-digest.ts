@@ -6,7 +6,7 @@ import { withLock } from '../jobs/lock';
 import { recordJobRun } from '../jobs/job-runs';
 import type { Mailer } from '../mail/mailer';
 import { classifyAndRank } from '../rank/classify-and-rank';
-import { weekOfInstant } from '../time/iso-week';
+import { weekJustEnding } from '../time/iso-week';
 import { renderHtml, renderText } from './blocks';
 import { buildDigest, type DigestDraft, type DigestInput } from './build-digest';
 import { deliverDigest, type DeliveryResult, type RetryPolicy } from './deliver';
@@ -51,8 +51,8 @@ async function writePreviews(dir: string, drafts: DigestDraft[]): Promise<string
 }
 
 /**
- * The Friday digest for week `week` (default: the week of `now` in the configured zone, the week
- * just ending on a Friday): classify, rank, build every message and deliver each exactly once. Runs
+ * The Friday digest for week `week` (default: the week just ending at `now` in the configured zone,
+ * see weekJustEnding): classify, rank, build every message and deliver each exactly once. Runs
  * under a database lock, so two schedulers never run it at once; the second finds it locked.
  * `dryRun` builds the messages and writes previews without sending; `redirectTo` sends every
  * message to one address (a preview in a real mailbox) without recording delivery.
@@ -69,7 +69,7 @@ export async function runWeeklyDigest(deps: {
   retry?: RetryPolicy;
 }): Promise<DigestOutcome> {
   const now = deps.now ?? new Date();
-  const week = deps.week ?? weekOfInstant(now.getTime(), deps.settings.timeZone);
+  const week = deps.week ?? weekJustEnding(now.getTime(), deps.settings.timeZone);
   const locked = await withLock(deps.db, DIGEST_LOCK, () => recordJobRun(deps.db, 'weekly-digest', async () => runLocked({ ...deps, now, week }), () => new Date()), { now });
   if (!locked) return { status: 'locked', week };
   return locked.result.outcome as DigestOutcome;

@@ -4,7 +4,7 @@ import type { Settings } from '../env';
 import { runWeeklyDigest, type DigestOutcome } from '../digest/run-weekly-digest';
 import { runInboxImport } from '../ingest/inbox';
 import type { Mailer } from '../mail/mailer';
-import { weekOfInstant } from '../time/iso-week';
+import { weekJustEnding } from '../time/iso-week';
 import { recordJobRun } from './job-runs';
 import { withLock } from './lock';
 import { previousOccurrence, validateSchedule } from './schedule';
@@ -23,7 +23,7 @@ export type Scheduler = {
 export async function findMissedDigest(db: Db, settings: Pick<Settings, 'digestCron' | 'timeZone'>, now: Date): Promise<string | null> {
   const due = previousOccurrence(settings.digestCron, settings.timeZone, now);
   if (!due) return null;
-  const week = weekOfInstant(due.getTime(), settings.timeZone);
+  const week = weekJustEnding(due.getTime(), settings.timeZone);
   const done = await db.prisma.digestRun.findFirst({ where: { week, status: { in: ['succeeded', 'partial'] } } });
   return done ? null : week;
 }
@@ -60,7 +60,7 @@ export function createScheduler(deps: { db: Db; mailer: Mailer; settings: Schedu
   const scheduler: Scheduler = {
     tick: async (now) => {
       if (importAt.match(now)) await guard('inbox import', inbox);
-      if (digestAt.match(now)) await guard('digest', () => digest(now, 'schedule', weekOfInstant(now.getTime(), settings.timeZone)));
+      if (digestAt.match(now)) await guard('digest', () => digest(now, 'schedule', weekJustEnding(now.getTime(), settings.timeZone)));
     },
     catchUp: async (now) => {
       const week = await findMissedDigest(db, settings, now);

@@ -49,3 +49,11 @@ export function previousWeek(week: string): string {
 export function weekOfInstant(ms: number, timeZone: string): string {
   return isoWeekOfDay(dayInZone(ms, timeZone));
 }
+
+// A digest sent on a Friday evening reports that week; one sent on a Monday reports the week before.
+const REPORT_LAG_MS = 3 * 24 * 60 * 60 * 1000;
+
+/** The week "just ending" at an instant: the week of the instant three days earlier (Friday → its own week, Monday → the week before). */
+export function weekJustEnding(ms: number, timeZone: string): string {
+  return weekOfInstant(ms - REPORT_LAG_MS, timeZone);
+}

@@ -36,3 +36,13 @@ describe('ISO weeks', () => {
     expect(weekOfInstant(instant, 'America/Los_Angeles')).toBe('2026-W47');
   });
 });
+
+describe('the week just ending', () => {
+  it('is the same week on a Friday evening and the week before on a Monday, in the zone', async () => {
+    const { weekJustEnding } = await import('../../../lib/time/iso-week');
+    expect(weekJustEnding(Date.parse('2026-11-20T16:00:00Z'), 'Europe/Berlin')).toBe('2026-W47');
+    expect(weekJustEnding(Date.parse('2026-11-23T07:00:00Z'), 'Europe/Berlin')).toBe('2026-W47');
+    // Monday 00:30 in Tokyo is still Sunday in UTC.
+    expect(weekJustEnding(Date.parse('2026-11-22T15:30:00Z'), 'Asia/Tokyo')).toBe('2026-W47');
+  });
+});
