@@ -15,6 +15,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <a className="brand" href="/">Rollscope</a>
           <nav>
             <a href="/">Overview</a>
+            <a href="/digests">Digests</a>
           </nav>
         </header>
         <main>{children}</main>

@@ -140,3 +140,21 @@ describe('the outbox and the dry run', () => {
     expect(await t.db.prisma.digestMessage.count()).toBe(0);
   });
 });
+
+describe('what the dashboard lists of the digests', () => {
+  it('lists the messages of a week with their delivery status, one message in full, and the job history', async () => {
+    const { t, run } = await setup({ reject: (address) => address === MANAGER });
+    await run();
+    const { listDigestMessages, getDigestMessage, listJobRuns } = await import('../../../lib/digest/list-digests');
+    const { weeks, messages } = await listDigestMessages(t.db);
+    expect(weeks).toEqual([WEEK]);
+    expect(messages).toHaveLength(ALL_RECIPIENTS.length);
+    const failed = messages.find((m) => m.recipient === MANAGER)!;
+    expect(failed).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(failed.lastError).toMatch(/550/);
+    expect((await getDigestMessage(t.db, failed.id))!.html).toContain('Pipeline KPIs');
+    const jobs = await listJobRuns(t.db);
+    expect(jobs[0]).toMatchObject({ job: 'weekly-digest', status: 'succeeded' });
+    expect(jobs[0]!.summary).toMatch(/week 2026-W47, sent 10, failed 1/);
+  });
+});
