@@ -17,6 +17,8 @@ import { runCli } from './run-cli';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 const say = (line: string) => console.log(`[rollscope] ${line}`);
+// Next.js would otherwise announce its telemetry; nothing leaves this machine anyway.
+const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 await runCli(async () => {
   const settings = getSettings();
@@ -34,12 +36,12 @@ await runCli(async () => {
   await db.close();
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || (await buildIsStale(ROOT))) {
     say('building the web app (next build)…');
-    await waitFor(spawn(bin('next'), ['build'], { cwd: ROOT, stdio: 'inherit' }), true);
+    await waitFor(spawn(bin('next'), ['build'], { cwd: ROOT, stdio: 'inherit', env: childEnv }), true);
   }
   say(`dashboard: http://localhost:${settings.port}  (Ctrl-C stops the web server and the scheduler)`);
   const children = [
-    spawn(bin('next'), ['start', '-p', String(settings.port)], { cwd: ROOT, stdio: 'inherit' }),
-    spawn(bin('tsx'), [path.join(ROOT, 'jobs', 'scheduler.ts')], { cwd: ROOT, stdio: 'inherit' }),
+    spawn(bin('next'), ['start', '-p', String(settings.port)], { cwd: ROOT, stdio: 'inherit', env: childEnv }),
+    spawn(bin('tsx'), [path.join(ROOT, 'jobs', 'scheduler.ts')], { cwd: ROOT, stdio: 'inherit', env: childEnv }),
   ];
   const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
   process.on('SIGINT', stopAll);
