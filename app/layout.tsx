@@ -10,16 +10,7 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>
-        <header className="top">
-          <a className="brand" href="/">Rollscope</a>
-          <nav>
-            <a href="/">Overview</a>
-            <a href="/digests">Digests</a>
-          </nav>
-        </header>
-        <main>{children}</main>
-      </body>
+      <body>{children}</body>
     </html>
   );
 }

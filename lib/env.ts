@@ -35,6 +35,8 @@ const settingsSchema = z.object({
   TARGET_YIELD: z.coerce.number().min(0).max(1).default(0.8),
   TARGET_UNATTENDED_RATE: z.coerce.number().min(0).max(1).default(0.95),
   TARGET_ROLLOUTS_PER_WEEK: z.coerce.number().int().min(0).default(0),
+  AUTH_TRUSTED_HEADER: z.string().default(''),
+  AUTH_TRUSTED_HEADER_ROLE: z.enum(['viewer', 'engineer', 'admin']).default('viewer'),
   PORT: z.coerce.number().int().positive().default(3000),
 });
 
@@ -61,6 +63,8 @@ export type Settings = {
   managerEmails: string[];
   targets: { successRate: number; stageSuccessRate: number; yield: number; unattendedRate: number; rolloutsPerWeek: number | null };
   outboxDir: string;
+  /** When set, a reverse proxy's header (e.g. x-forwarded-email) signs users in; off by default. */
+  trustedHeader: { name: string; role: 'viewer' | 'engineer' | 'admin' } | null;
   port: number;
 };
 
@@ -117,6 +121,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
       rolloutsPerWeek: s.TARGET_ROLLOUTS_PER_WEEK || null,
     },
     outboxDir: path.join(dataDir, 'outbox'),
+    trustedHeader: s.AUTH_TRUSTED_HEADER ? { name: s.AUTH_TRUSTED_HEADER.toLowerCase(), role: s.AUTH_TRUSTED_HEADER_ROLE } : null,
     port: s.PORT,
   };
 }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { applyMigrations } from '../../prisma/tools/migrations';
 import { createIngestToken } from '../auth/ingest-tokens';
+import { ensureFirstAdmin } from '../auth/users';
 import { loadChainConfig } from '../chain/config';
 import { syncChain } from '../chain/sync';
 import { getDb } from '../db';
@@ -33,6 +34,8 @@ await runCli(async () => {
     say(`ingest token (shown once, keep it): ${token}`);
     say(`  curl -H "Authorization: Bearer ${token}" --data-binary @records.ndjson http://localhost:${settings.port}/api/ingest`);
   }
+  const admin = await ensureFirstAdmin(db);
+  if (admin) say(`dashboard sign-in (shown once, keep it): ${admin.email} / ${admin.password}`);
   await db.close();
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || (await buildIsStale(ROOT))) {
     say('building the web app (next build)…');

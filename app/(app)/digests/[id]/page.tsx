@@ -1,10 +1,12 @@
 import { notFound } from 'next/navigation';
-import { getDb } from '../../../lib/db';
-import { getDigestMessage } from '../../../lib/digest/list-digests';
+import { getDb } from '../../../../lib/db';
+import { getDigestMessage } from '../../../../lib/digest/list-digests';
+import { requireUser } from '../../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
 
 export default async function DigestMessagePage({ params }: { params: Promise<{ id: string }> }) {
+  await requireUser('viewer', '/digests');
   const id = Number((await params).id);
   const message = Number.isInteger(id) ? await getDigestMessage(await getDb(), id) : null;
   if (!message) notFound();

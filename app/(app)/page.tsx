@@ -1,13 +1,15 @@
-import { getDb } from '../lib/db';
-import { getSettings } from '../lib/env';
-import { formatCount, formatDay, formatPercent } from '../lib/format';
-import { getOverview } from '../lib/metrics/overview';
-import { StageTable } from './_components/stage-table';
-import { VolumeChart } from './_components/volume-chart';
+import { getDb } from '../../lib/db';
+import { getSettings } from '../../lib/env';
+import { formatCount, formatDay, formatPercent } from '../../lib/format';
+import { getOverview } from '../../lib/metrics/overview';
+import { StageTable } from '../_components/stage-table';
+import { VolumeChart } from '../_components/volume-chart';
+import { requireUser } from '../_lib/auth';
 
 export const dynamic = 'force-dynamic';
 
 export default async function OverviewPage() {
+  await requireUser('viewer', '/');
   const settings = getSettings();
   const o = await getOverview(await getDb(), { timeZone: settings.timeZone });
   const range = `${formatDay(o.window.from)} – ${formatDay(o.window.to)}`;

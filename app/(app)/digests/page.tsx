@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { getDb } from '../../lib/db';
-import { listDigestMessages, listJobRuns } from '../../lib/digest/list-digests';
+import { getDb } from '../../../lib/db';
+import { listDigestMessages, listJobRuns } from '../../../lib/digest/list-digests';
+import { requireUser } from '../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,6 +9,7 @@ const searchSchema = z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/).optiona
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) : '–');
 
 export default async function DigestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser('viewer', '/digests');
   const { week } = searchSchema.parse(await searchParams);
   const db = await getDb();
   const [{ weeks, messages }, runs] = await Promise.all([listDigestMessages(db, { week }), listJobRuns(db)]);

@@ -1,0 +1,40 @@
+'use server';
+
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { SESSION_COOKIE, signIn, signOut } from '../../lib/auth/sessions';
+import { getDb } from '../../lib/db';
+import { getSettings } from '../../lib/env';
+import { HttpError } from '../../lib/errors';
+
+const loginSchema = z.object({ email: z.string().min(1, 'enter your e-mail'), password: z.string().min(1, 'enter your password'), next: z.string().default('/') });
+
+// Only paths of this site: an absolute or protocol-relative "next" would send people elsewhere.
+const safeNext = (next: string) => (next.startsWith('/') && !next.startsWith('//') ? next : '/');
+
+export async function loginAction(_: { error: string } | null, form: FormData): Promise<{ error: string } | null> {
+  const parsed = loginSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { error: parsed.error.issues[0]!.message };
+  try {
+    const session = await signIn(await getDb(), parsed.data.email, parsed.data.password);
+    (await cookies()).set(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: getSettings().baseUrl.startsWith('https:'),
+      path: '/',
+      expires: session.expiresAt,
+    });
+  } catch (error) {
+    if (error instanceof HttpError) return { error: error.message };
+    throw error;
+  }
+  redirect(safeNext(parsed.data.next));
+}
+
+export async function signOutAction(): Promise<void> {
+  const jar = await cookies();
+  await signOut(await getDb(), jar.get(SESSION_COOKIE)?.value);
+  jar.delete(SESSION_COOKIE);
+  redirect('/login');
+}

@@ -1,0 +1,30 @@
+'use client';
+
+import { useActionState } from 'react';
+import { loginAction } from './actions';
+
+export function LoginForm({ next }: { next: string }) {
+  const [state, action, pending] = useActionState(loginAction, null);
+  return (
+    <form action={action} className="panel" style={{ maxWidth: 360, margin: '64px auto' }}>
+      <h1>Sign in to Rollscope</h1>
+      <input type="hidden" name="next" value={next} />
+      <label className="field">
+        E-mail
+        <input name="email" type="email" autoComplete="username" required autoFocus />
+      </label>
+      <label className="field">
+        Password
+        <input name="password" type="password" autoComplete="current-password" required />
+      </label>
+      {state?.error && (
+        <p role="alert" className="down">
+          {state.error}
+        </p>
+      )}
+      <button type="submit" disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,25 @@
+import { HttpError } from '../errors';
+
+/** Who may do what: viewers read, engineers also triage, admins also change settings and tokens. */
+export const ROLES = ['viewer', 'engineer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export type AuthUser = { id: number; email: string; name: string; role: Role };
+
+export class ForbiddenError extends HttpError {
+  constructor(message = 'you are not allowed to do this') {
+    super(403, message);
+  }
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function hasRole(user: Pick<AuthUser, 'role'> | null, needed: Role): boolean {
+  return user !== null && ROLES.indexOf(user.role) >= ROLES.indexOf(needed);
+}
+
+/** Throws ForbiddenError unless the user has at least the role. */
+export function assertRole(user: Pick<AuthUser, 'role'> | null, needed: Role): void {
+  if (!hasRole(user, needed)) throw new ForbiddenError(user ? `this needs the ${needed} role; you are a ${user.role}` : 'sign in first');
+}

@@ -1,0 +1,44 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db';
+import { ValidationError } from '../errors';
+import { verifyPassword } from './passwords';
+import { isRole, type AuthUser } from './roles';
+
+/** Sign-in with a local account, and the sessions behind the dashboard's HTTP-only cookie. */
+export const SESSION_COOKIE = 'rollscope_session';
+export const SESSION_DAYS = 14;
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function toAuthUser(u: { id: number; email: string; name: string; role: string }): AuthUser | null {
+  return isRole(u.role) ? { id: u.id, email: u.email, name: u.name, role: u.role } : null;
+}
+
+/** Checks an e-mail and password; returns a new session token (for the cookie), or throws ValidationError. */
+export async function signIn(db: Db, email: string, password: string, now = new Date()): Promise<{ token: string; user: AuthUser; expiresAt: Date }> {
+  const user = await db.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  const ok = user?.passwordHash && !user.disabledAt && (await verifyPassword(password, user.passwordHash));
+  const authUser = ok && user ? toAuthUser(user) : null;
+  // One message for every failure: no hint which e-mails exist.
+  if (!authUser) throw new ValidationError('wrong e-mail or password');
+  return { ...(await createSession(db, authUser.id, now)), user: authUser };
+}
+
+export async function createSession(db: Db, userId: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+  await db.prisma.session.create({ data: { id: digest(token), userId, expiresAt, createdAt: now, lastSeenAt: now } });
+  return { token, expiresAt };
+}
+
+/** The user behind a session token, or null (unknown, expired, or the user was disabled). */
+export async function getSessionUser(db: Db, token: string | undefined, now = new Date()): Promise<AuthUser | null> {
+  if (!token) return null;
+  const session = await db.prisma.session.findUnique({ where: { id: digest(token) }, include: { user: true } });
+  if (!session || session.expiresAt <= now || session.user.disabledAt) return null;
+  return toAuthUser(session.user);
+}
+
+export async function signOut(db: Db, token: string | undefined): Promise<void> {
+  if (token) await db.prisma.session.deleteMany({ where: { id: digest(token) } });
+}
