@@ -26,7 +26,7 @@ export class ValidationError extends HttpError {
 /** A JSON error answer for a route; unexpected errors become 500 without leaking internals. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
-    const headers: Record<string, string> = error.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+    const headers: Record<string, string> = error.status === 401 && error.message.includes('token') ? { 'www-authenticate': 'Bearer' } : {};
     return Response.json({ error: error.message, ...(error.details ? { details: error.details } : {}) }, { status: error.status, headers });
   }
   console.error(error);

@@ -1,4 +1,4 @@
-import { HttpError } from '../errors';
+import { HttpError, UnauthorizedError } from '../errors';
 
 /** Who may do what: viewers read, engineers also triage, admins also change settings and tokens. */
 export const ROLES = ['viewer', 'engineer', 'admin'] as const;
@@ -19,7 +19,8 @@ export function hasRole(user: Pick<AuthUser, 'role'> | null, needed: Role): bool
   return user !== null && ROLES.indexOf(user.role) >= ROLES.indexOf(needed);
 }
 
-/** Throws ForbiddenError unless the user has at least the role. */
+/** Throws UnauthorizedError without a user, ForbiddenError when the user's role is below `needed`. */
 export function assertRole(user: Pick<AuthUser, 'role'> | null, needed: Role): void {
-  if (!hasRole(user, needed)) throw new ForbiddenError(user ? `this needs the ${needed} role; you are a ${user.role}` : 'sign in first');
+  if (!user) throw new UnauthorizedError('sign in first');
+  if (!hasRole(user, needed)) throw new ForbiddenError(`this needs the ${needed} role; you are a ${user.role}`);
 }

@@ -1,0 +1,70 @@
+import { notFound } from 'next/navigation';
+import { hasRole } from '../../../../lib/auth/roles';
+import { loadCategoryConfig } from '../../../../lib/classify/rules';
+import { getDb } from '../../../../lib/db';
+import { getSettings } from '../../../../lib/env';
+import { formatCount } from '../../../../lib/format';
+import { getClassDetail } from '../../../../lib/triage/class-detail';
+import { listFilterOptions } from '../../../../lib/triage/list-classes';
+import { requireUser } from '../../../_lib/auth';
+import { TriageBar } from '../triage-bar';
+
+export const dynamic = 'force-dynamic';
+const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '–');
+
+export default async function ErrorClassPage({ params }: { params: Promise<{ id: string }> }) {
+  const id = Number((await params).id);
+  const user = await requireUser('viewer', `/errors/${id}`);
+  const db = await getDb();
+  const [c, options] = await Promise.all([Number.isInteger(id) ? getClassDetail(db, id) : null, listFilterOptions(db)]);
+  if (!c) notFound();
+  const peak = Math.max(1, ...c.timeline.map((d) => d.failures));
+  const counts = (title: string, rows: { key: string; n: number }[]) => (
+    <div>
+      <h3>{title}</h3>
+      <table><tbody>{rows.slice(0, 8).map((r) => <tr key={r.key}><td>{r.key}</td><td className="num">{formatCount(r.n)}</td></tr>)}</tbody></table>
+    </div>
+  );
+  return (
+    <>
+      <p><a href="/errors">← Error classes</a></p>
+      <h1>{c.title}</h1>
+      {c.mergedIntoId !== null && <p className="down">Merged into <a href={`/errors/${c.mergedIntoId}`}>class {c.mergedIntoId}</a>.</p>}
+      <p className="mono" aria-label="Template">{c.template.map((s, i) => (s.param ? <span key={i} className="param">{s.text}</span> : <span key={i}>{s.text}</span>))}</p>
+      <section className="tiles">
+        <div className="tile"><div className="label">Status</div><div className="value">{c.status}</div><div className="detail">{formatCount(c.eventCount)} events; first {when(c.firstSeen)}, last {when(c.lastSeen)}</div></div>
+        <div className="tile"><div className="label">Owner</div><div className="value">{c.owner?.name ?? '–'}</div><div className="detail">{c.assignee ? `assigned to ${c.assignee.name}; ` : ''}chosen by {c.ownerSource === 'manual' ? 'a person' : `rule “${c.ownerRule}”`}</div></div>
+        <div className="tile"><div className="label">Category</div><div className="value">{c.category}</div><div className="detail">{c.categorySource === 'manual' ? 'set by a person' : c.categoryRule ? `rule “${c.categoryRule}”` : 'no rule matched'}</div></div>
+      </section>
+      {hasRole(user, 'engineer') && c.mergedIntoId === null && (
+        <TriageBar
+          classIds={[c.id]}
+          owners={options.owners.filter((o) => o.kind === 'team').map((o) => ({ value: o.id, label: o.name }))}
+          people={options.owners.filter((o) => o.kind === 'person').map((o) => ({ value: o.id, label: o.name }))}
+          categories={loadCategoryConfig(getSettings().categoriesFile).categories}
+          mergeTargets={[]}
+        />
+      )}
+      <section className="panel">
+        <h2>Failures per day (30 days)</h2>
+        <div style={{ display: 'flex', alignItems: 'end', gap: 2, height: 80 }} aria-label="Timeline">
+          {c.timeline.map((d) => <div key={d.day} title={`${d.day}: ${d.failures}`} style={{ flex: 1, height: `${(d.failures / peak) * 100}%`, minHeight: d.failures ? 2 : 0, background: 'var(--bad)' }} />)}
+        </div>
+      </section>
+      <section className="panel" style={{ display: 'grid', gridTemplateColumns: 'repeat(3, 1fr)', gap: 16 }}>
+        {counts('By stage', c.breakdown.byStage)}{counts('By service', c.breakdown.byService)}{counts('By host', c.breakdown.byHost)}
+      </section>
+      <section className="panel">
+        <h2>Latest events</h2>
+        <table>
+          <thead><tr><th>When</th><th>Rollout</th><th>Service</th><th>Stage</th><th>Host</th><th>Message</th></tr></thead>
+          <tbody>{c.samples.map((e) => <tr key={e.id}><td>{when(e.occurredAt)}</td><td className="mono">{e.rolloutId}</td><td>{e.service}</td><td>{e.stageKey} #{e.attempt}</td><td>{e.host ?? '–'}</td><td className="mono">{e.message}</td></tr>)}</tbody>
+        </table>
+      </section>
+      <section className="panel">
+        <h2>History and notes</h2>
+        {c.history.length === 0 ? <p className="subtle">No decisions yet.</p> : <ul>{c.history.map((h) => <li key={h.id}><span className="subtle">{when(h.createdAt)} · {h.actor} · {h.kind}:</span> {h.text}</li>)}</ul>}
+      </section>
+    </>
+  );
+}

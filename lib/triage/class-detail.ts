@@ -1,0 +1,79 @@
+import { getClassBreakdown, type Breakdown } from '../classify/class-breakdown';
+import { WILDCARD } from '../classify/tokenize';
+import type { Db } from '../db';
+import { addDays, daysBetween } from '../time/day';
+
+/** Everything the class page shows: template with its parameters, samples, timeline, breakdown, owner and history. */
+export type ClassDetail = {
+  id: number;
+  key: string;
+  title: string;
+  template: { text: string; param: boolean }[];
+  category: string;
+  categoryRule: string | null;
+  categorySource: string;
+  owner: { id: string; name: string } | null;
+  assignee: { id: string; name: string } | null;
+  ownerRule: string | null;
+  ownerSource: string;
+  status: string;
+  mergedIntoId: number | null;
+  mergedFrom: { id: number; title: string }[];
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  eventCount: number;
+  samples: { id: number; occurredAt: Date; rolloutId: string; service: string; stageKey: string; host: string | null; attempt: number; message: string; code: string | null }[];
+  timeline: { day: string; failures: number }[];
+  breakdown: Breakdown;
+  history: { id: number; kind: string; actor: string; createdAt: Date; text: string }[];
+};
+
+const SAMPLES = 20;
+const TIMELINE_DAYS = 30;
+
+/** The template split into constant text and parameter slots, for highlighting. */
+export function templateSegments(template: string): { text: string; param: boolean }[] {
+  return template.split(' ').map((token, i, all) => ({ text: token + (i < all.length - 1 ? ' ' : ''), param: token.includes(WILDCARD) }));
+}
+
+function describeDecision(kind: string, value: unknown): string {
+  const v = (value ?? {}) as Record<string, unknown>;
+  switch (kind) {
+    case 'status':
+      return v.reason === 'regressed' ? `reopened: seen again ${String(v.seenAt ?? '')} after its resolution` : `status → ${String(v.status)}`;
+    case 'owner':
+      return v.ownerId === null ? 'owner handed back to the routing rules' : `owner → ${String(v.ownerId)}${v.assigneeId ? `, assignee ${String(v.assigneeId)}` : ''}`;
+    case 'category':
+      return v.category === null ? 'category handed back to the rules' : `category → ${String(v.category)}`;
+    case 'rename':
+      return v.name ? `renamed to “${String(v.name)}”` : 'name cleared';
+    case 'merge':
+      return v.into !== undefined ? `merged into class ${String(v.into)}${v.by === 'template' ? ' (templates widened)' : ''}` : `absorbed classes ${(v.from as number[] | undefined)?.join(', ') ?? ''}`;
+    case 'note':
+      return String(v.text ?? '');
+    default:
+      return JSON.stringify(value);
+  }
+}
+
+export async function getClassDetail(db: Db, id: number, now = new Date()): Promise<ClassDetail | null> {
+  const c = await db.prisma.errorClass.findUnique({ where: { id }, include: { owner: true, assignee: true, mergedFrom: { select: { id: true, name: true, template: true } } } });
+  if (!c) return null;
+  const to = now.toISOString().slice(0, 10);
+  const from = addDays(to, -(TIMELINE_DAYS - 1));
+  const [samples, perDay, breakdown, decisions] = await Promise.all([
+    db.prisma.errorEvent.findMany({ where: { errorClassId: id }, orderBy: { occurredAt: 'desc' }, take: SAMPLES, select: { id: true, occurredAt: true, rolloutId: true, service: true, stageKey: true, host: true, attempt: true, message: true, code: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['day'], where: { errorClassId: id, day: { gte: from, lte: to } }, _count: { _all: true } }),
+    getClassBreakdown(db, id),
+    db.prisma.classDecision.findMany({ where: { classId: id }, orderBy: { createdAt: 'desc' } }),
+  ]);
+  const counts = new Map(perDay.map((d) => [d.day, d._count._all]));
+  return {
+    id: c.id, key: c.key, title: c.name ?? c.template, template: templateSegments(c.template), category: c.category, categoryRule: c.categoryRule, categorySource: c.categorySource,
+    owner: c.owner ? { id: c.owner.id, name: c.owner.name } : null, assignee: c.assignee ? { id: c.assignee.id, name: c.assignee.name } : null,
+    ownerRule: c.ownerRule, ownerSource: c.ownerSource, status: c.status, mergedIntoId: c.mergedIntoId,
+    mergedFrom: c.mergedFrom.map((m) => ({ id: m.id, title: m.name ?? m.template })), firstSeen: c.firstSeen, lastSeen: c.lastSeen, eventCount: c.eventCount,
+    samples, timeline: daysBetween(from, to).map((day) => ({ day, failures: counts.get(day) ?? 0 })), breakdown,
+    history: decisions.map((d) => ({ id: d.id, kind: d.kind, actor: d.actor, createdAt: d.createdAt, text: describeDecision(d.kind, d.value) })),
+  };
+}

@@ -1,0 +1,105 @@
+import type { Db } from '../db';
+import { listRankedWeeks } from '../rank/snapshots';
+import { weekDays } from '../time/iso-week';
+import { z } from 'zod';
+
+/** The error-class list of the dashboard: one ranked week, filtered, sorted, paged; all state from the URL. */
+export const classFiltersSchema = z.object({
+  week: z.string().regex(/^\d{4}-W\d{2}$/).optional().catch(undefined),
+  stage: z.string().max(100).optional().catch(undefined),
+  service: z.string().max(200).optional().catch(undefined),
+  owner: z.string().max(100).optional().catch(undefined),
+  category: z.string().max(100).optional().catch(undefined),
+  status: z.enum(['open', 'acknowledged', 'resolved', 'ignored', 'active']).optional().catch(undefined),
+  badge: z.enum(['new', 'regressed', 'escalating', 'ongoing']).optional().catch(undefined),
+  sort: z.enum(['rank', 'failures', 'uplift', 'lastSeen', 'change']).default('rank').catch('rank'),
+  page: z.coerce.number().int().min(1).default(1).catch(1),
+});
+export type ClassFilters = z.infer<typeof classFiltersSchema>;
+
+export type ClassRow = {
+  id: number;
+  rank: number;
+  title: string;
+  template: string;
+  badge: string;
+  in80: boolean;
+  failures: number;
+  previousFailures: number;
+  failedRollouts: number;
+  uplift: number;
+  upliftRollouts: number;
+  upliftOf: number;
+  stage: string | null;
+  category: string;
+  ownerId: string | null;
+  assigneeId: string | null;
+  status: string;
+  lastSeen: Date | null;
+  /** Failures per ranked week, oldest first, ending with the listed week. */
+  trend: { week: string; failures: number }[];
+};
+
+export const PAGE_SIZE = 50;
+const TREND_WEEKS = 8;
+
+export async function listErrorClasses(db: Db, filters: ClassFilters): Promise<{ weeks: string[]; week: string | null; rows: ClassRow[]; total: number; pageSize: number }> {
+  const weeks = await listRankedWeeks(db);
+  const week = filters.week && weeks.includes(filters.week) ? filters.week : (weeks[0] ?? null);
+  if (!week) return { weeks, week: null, rows: [], total: 0, pageSize: PAGE_SIZE };
+  const snapshot = await db.prisma.rankingSnapshot.findUniqueOrThrow({ where: { week }, include: { entries: { include: { errorClass: true } } } });
+  let entries = snapshot.entries.filter((e) => e.errorClass.mergedIntoId === null);
+  if (filters.service) {
+    const withService = await db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where: { day: { in: weekDays(week) }, service: filters.service } });
+    const ids = new Set(withService.map((r) => r.errorClassId));
+    entries = entries.filter((e) => ids.has(e.classId));
+  }
+  const rows = entries
+    .map((e) => toRow(e))
+    .filter((r) => (!filters.stage || r.stage === filters.stage) && (!filters.owner || r.ownerId === filters.owner || r.assigneeId === filters.owner))
+    .filter((r) => (!filters.category || r.category === filters.category) && (!filters.badge || r.badge === filters.badge))
+    .filter((r) => !filters.status || (filters.status === 'active' ? r.status === 'open' || r.status === 'acknowledged' : r.status === filters.status));
+  rows.sort(SORTS[filters.sort]);
+  const page = rows.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
+  await addTrends(db, page, weeks.slice(weeks.indexOf(week), weeks.indexOf(week) + TREND_WEEKS).reverse());
+  return { weeks, week, rows: page, total: rows.length, pageSize: PAGE_SIZE };
+}
+
+type Entry = Awaited<ReturnType<Db['prisma']['rankingEntry']['findMany']>>[number] & { errorClass: { id: number; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; status: string; dominantStage: string | null; lastSeen: Date | null } };
+
+function toRow(e: Entry): ClassRow {
+  const c = e.errorClass;
+  const detail = e.detail as { upliftOf?: number };
+  return {
+    id: c.id, rank: e.rank, title: c.name ?? c.template, template: c.template, badge: e.badge, in80: e.in80, failures: e.failures, previousFailures: e.prevFailures,
+    failedRollouts: e.failedRollouts, uplift: e.uplift, upliftRollouts: e.upliftRollouts, upliftOf: detail.upliftOf ?? 0, stage: c.dominantStage, category: c.category,
+    ownerId: c.ownerId, assigneeId: c.assigneeId, status: c.status, lastSeen: c.lastSeen, trend: [],
+  };
+}
+
+const SORTS: Record<ClassFilters['sort'], (a: ClassRow, b: ClassRow) => number> = {
+  rank: (a, b) => a.rank - b.rank,
+  failures: (a, b) => b.failures - a.failures || a.rank - b.rank,
+  uplift: (a, b) => b.uplift - a.uplift || a.rank - b.rank,
+  lastSeen: (a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0) || a.rank - b.rank,
+  change: (a, b) => b.failures - b.previousFailures - (a.failures - a.previousFailures) || a.rank - b.rank,
+};
+
+/** Sparklines: each row's failures in the last ranked weeks (zero where a week did not list it). */
+async function addTrends(db: Db, rows: ClassRow[], weeks: string[]): Promise<void> {
+  if (rows.length === 0) return;
+  const entries = await db.prisma.rankingEntry.findMany({ where: { classId: { in: rows.map((r) => r.id) }, snapshot: { week: { in: weeks } } }, select: { classId: true, failures: true, snapshot: { select: { week: true } } } });
+  const byKey = new Map(entries.map((e) => [`${e.classId}\u0000${e.snapshot.week}`, e.failures]));
+  for (const r of rows) r.trend = weeks.map((week) => ({ week, failures: byKey.get(`${r.id}\u0000${week}`) ?? 0 }));
+}
+
+/** The values the filters offer. */
+export async function listFilterOptions(db: Db): Promise<{ stages: { key: string; name: string }[]; owners: { id: string; name: string; kind: string }[]; categories: string[]; services: string[] }> {
+  const [stages, owners, categories, services] = await Promise.all([
+    db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true } }),
+    db.prisma.owner.findMany({ orderBy: [{ kind: 'desc' }, { name: 'asc' }], select: { id: true, name: true, kind: true } }),
+    db.prisma.errorClass.findMany({ distinct: ['category'], select: { category: true }, orderBy: { category: 'asc' } }),
+    db.prisma.service.findMany({ select: { name: true }, orderBy: { name: 'asc' } }),
+  ]);
+  return { stages, owners, categories: categories.map((c) => c.category), services: services.map((s) => s.name) };
+}
