@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { getDb } from '../../../lib/db';
+import { formatCount } from '../../../lib/format';
+import { listQuarantine } from '../../../lib/ingest/quarantine';
+import { requireUser } from '../../_lib/auth';
+
+export const dynamic = 'force-dynamic';
+const searchSchema = z.object({ batch: z.coerce.number().int().positive().optional().catch(undefined), page: z.coerce.number().int().min(1).default(1).catch(1) });
+
+export default async function QuarantinePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser('viewer', '/quarantine');
+  const { batch, page } = searchSchema.parse(await searchParams);
+  const q = await listQuarantine(await getDb(), { batchId: batch, page });
+  const pages = Math.max(1, Math.ceil(q.total / q.pageSize));
+  return (
+    <>
+      <h1>Quarantine</h1>
+      <p className="subtle">Input lines that were not stored, with the file, line, field and reason. The valid lines of the same inputs were stored.</p>
+      {q.batches.length > 0 && (
+        <p>
+          Input: <a href="/quarantine" style={{ fontWeight: batch ? 400 : 700 }}>all</a>{' '}
+          {q.batches.map((b) => <a key={b.id} href={`/quarantine?batch=${b.id}`} style={{ marginLeft: 10, fontWeight: batch === b.id ? 700 : 400 }}>{b.source.split('/').pop()} ({b.rejected})</a>)}
+        </p>
+      )}
+      <section className="panel">
+        {q.lines.length === 0 ? <p className="subtle">Nothing in quarantine: every line ingested so far was valid.</p> : (
+          <table>
+            <thead><tr><th>Source</th><th className="num">Line</th><th>Field</th><th>Reason</th><th>Raw text</th></tr></thead>
+            <tbody>{q.lines.map((l) => <tr key={l.id}><td>{l.source}</td><td className="num">{l.line}</td><td>{l.field ?? '–'}</td><td>{l.reason}</td><td className="mono" style={{ maxWidth: 420, overflowWrap: 'anywhere' }}>{l.raw.slice(0, 300)}</td></tr>)}</tbody>
+          </table>
+        )}
+        <div className="pager"><span className="subtle">{formatCount(q.total)} lines · page {q.page} of {pages}</span>
+          {page < pages && <a href={`/quarantine?${batch ? `batch=${batch}&` : ''}page=${page + 1}`}>Next →</a>}</div>
+      </section>
+    </>
+  );
+}

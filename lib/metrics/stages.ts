@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { getChain } from '../chain/sync';
+import type { Db } from '../db';
+import { ratio } from '../format';
+import { addDays, dayInZone, daysBetween } from '../time/day';
+
+/** The stages page: per-stage figures over a range of days, the chain's cumulative yield, and daily success rates. */
+export const rangeSchema = z.object({
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+});
+
+export type StageRow = {
+  key: string;
+  name: string;
+  ownerId: string | null;
+  attempts: number;
+  failures: number;
+  successes: number;
+  successRate: number | null;
+  firstPassRate: number | null;
+  previousRate: number | null;
+  /** Product of the first-pass rates of the chain up to and including this stage: rollouts still on track. */
+  cumulativeYield: number | null;
+  daily: { day: string; rate: number | null }[];
+};
+
+const DEFAULT_DAYS = 7;
+const MAX_DAYS = 92;
+
+/** Resolves a range from the URL: default the last 7 days; at most 92 days. */
+export function resolveRange(input: z.infer<typeof rangeSchema>, timeZone: string, now = new Date()): { from: string; to: string } {
+  const to = input.to ?? dayInZone(now.getTime(), timeZone);
+  let from = input.from ?? addDays(to, -(DEFAULT_DAYS - 1));
+  if (from > to) from = to;
+  if (daysBetween(from, to).length > MAX_DAYS) from = addDays(to, -(MAX_DAYS - 1));
+  return { from, to };
+}
+
+export async function getStagesView(db: Db, range: { from: string; to: string }): Promise<StageRow[]> {
+  const days = daysBetween(range.from, range.to);
+  const prevFrom = addDays(range.from, -days.length);
+  const [chain, perDay, previous] = await Promise.all([
+    getChain(db),
+    db.prisma.dailyRollup.groupBy({ by: ['stageKey', 'day'], where: { day: { gte: range.from, lte: range.to } }, _sum: { attempts: true, successes: true, failures: true, firstAttempts: true, firstSuccesses: true } }),
+    db.prisma.dailyRollup.groupBy({ by: ['stageKey'], where: { day: { gte: prevFrom, lt: range.from } }, _sum: { successes: true, failures: true } }),
+  ]);
+  const prev = new Map(previous.map((p) => [p.stageKey, ratio(p._sum.successes ?? 0, (p._sum.successes ?? 0) + (p._sum.failures ?? 0))]));
+  let cumulative: number | null = 1;
+  return chain.stages.map((s) => {
+    const rows = perDay.filter((r) => r.stageKey === s.key);
+    const sum = (f: 'attempts' | 'successes' | 'failures' | 'firstAttempts' | 'firstSuccesses') => rows.reduce((a, r) => a + (r._sum[f] ?? 0), 0);
+    const successes = sum('successes');
+    const failures = sum('failures');
+    const firstPassRate = ratio(sum('firstSuccesses'), sum('firstAttempts'));
+    if (firstPassRate !== null && cumulative !== null) cumulative *= firstPassRate;
+    const byDay = new Map(rows.map((r) => [r.day, ratio(r._sum.successes ?? 0, (r._sum.successes ?? 0) + (r._sum.failures ?? 0))]));
+    return {
+      key: s.key, name: s.name, ownerId: s.ownerId, attempts: sum('attempts'), failures, successes, successRate: ratio(successes, successes + failures), firstPassRate,
+      previousRate: prev.get(s.key) ?? null, cumulativeYield: firstPassRate === null ? null : cumulative, daily: days.map((day) => ({ day, rate: byDay.get(day) ?? null })),
+    };
+  });
+}
+
+/** One stage's drill-down: its error classes, services and hosts in the range. */
+export async function getStageDrilldown(db: Db, key: string, range: { from: string; to: string }) {
+  const where = { stageKey: key, day: { gte: range.from, lte: range.to } };
+  const [stage, classes, services, hosts] = await Promise.all([
+    db.prisma.stage.findUnique({ where: { key }, include: { owner: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where, _count: { _all: true }, orderBy: { _count: { errorClassId: 'desc' } }, take: 50 }),
+    db.prisma.dailyRollup.groupBy({ by: ['service'], where: { stageKey: key, day: { gte: range.from, lte: range.to } }, _sum: { attempts: true, failures: true, successes: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['host'], where, _count: { _all: true }, orderBy: { _count: { host: 'desc' } }, take: 30 }),
+  ]);
+  if (!stage) return null;
+  const meta = await db.prisma.errorClass.findMany({ where: { id: { in: classes.flatMap((c) => (c.errorClassId === null ? [] : [c.errorClassId])) } }, select: { id: true, name: true, template: true, category: true } });
+  const byId = new Map(meta.map((m) => [m.id, m]));
+  return {
+    stage: { key: stage.key, name: stage.name, owner: stage.owner?.name ?? null },
+    classes: classes.flatMap((c) => {
+      const m = c.errorClassId === null ? undefined : byId.get(c.errorClassId);
+      return m ? [{ id: m.id, title: m.name ?? m.template, category: m.category, failures: c._count._all }] : [];
+    }),
+    services: services
+      .map((s) => ({ service: s.service, attempts: s._sum.attempts ?? 0, failures: s._sum.failures ?? 0, successRate: ratio(s._sum.successes ?? 0, (s._sum.successes ?? 0) + (s._sum.failures ?? 0)) }))
+      .sort((a, b) => b.failures - a.failures || a.service.localeCompare(b.service))
+      .slice(0, 50),
+    hosts: hosts.flatMap((h) => (h.host ? [{ host: h.host, failures: h._count._all }] : [])),
+  };
+}
