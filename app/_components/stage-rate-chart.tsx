@@ -10,7 +10,7 @@ export function StageRateChart({ points }: { points: { day: string; rate: number
       <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" vertical={false} />
         <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} stroke="var(--muted)" fontSize={11} />
-        <YAxis domain={['auto', 100]} unit="%" stroke="var(--muted)" fontSize={11} width={52} />
+        <YAxis domain={[(min: number) => Math.max(0, Math.floor(min)), 100]} allowDataOverflow unit="%" stroke="var(--muted)" fontSize={11} width={52} />
         <Tooltip contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)' }} formatter={(v) => [`${String(v)}%`, 'success rate']} />
         <Line type="monotone" dataKey="rate" stroke="var(--accent)" strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
       </LineChart>

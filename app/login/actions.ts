@@ -13,9 +13,12 @@ const loginSchema = z.object({ email: z.string().min(1, 'enter your e-mail'), pa
 // Only paths of this site: an absolute or protocol-relative "next" would send people elsewhere.
 const safeNext = (next: string) => (next.startsWith('/') && !next.startsWith('//') ? next : '/');
 
-export async function loginAction(_: { error: string } | null, form: FormData): Promise<{ error: string } | null> {
+export type LoginState = { error: string; email: string } | null;
+
+export async function loginAction(_: LoginState, form: FormData): Promise<LoginState> {
   const parsed = loginSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { error: parsed.error.issues[0]!.message };
+  const email = String(form.get('email') ?? '');
+  if (!parsed.success) return { error: parsed.error.issues[0]!.message, email };
   try {
     const session = await signIn(await getDb(), parsed.data.email, parsed.data.password);
     (await cookies()).set(SESSION_COOKIE, session.token, {
@@ -26,7 +29,7 @@ export async function loginAction(_: { error: string } | null, form: FormData): 
       expires: session.expiresAt,
     });
   } catch (error) {
-    if (error instanceof HttpError) return { error: error.message };
+    if (error instanceof HttpError) return { error: error.message, email };
     throw error;
   }
   redirect(safeNext(parsed.data.next));

@@ -11,7 +11,8 @@ export function LoginForm({ next }: { next: string }) {
       <input type="hidden" name="next" value={next} />
       <label className="field">
         E-mail
-        <input name="email" type="email" autoComplete="username" required autoFocus />
+        {/* React resets a form after its action; keep what was typed in the e-mail field. */}
+        <input key={state?.email ?? ''} name="email" type="email" autoComplete="username" required autoFocus={!state} defaultValue={state?.email ?? ''} />
       </label>
       <label className="field">
         Password

@@ -1,23 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { buildIsStale } from '../../lib/cli/build-state';
 import { generateDemoRecords, type DemoOptions } from '../../lib/demo/generate';
 import { applyMigrations } from '../../prisma/tools/migrations';
+import { freePort } from '../helpers/net';
 
 const PER_REQUEST = 5000;
 const TOKEN = 'bench-token';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the production server on a fresh database and POSTs NDJSON bodies to /api/ingest, one at a time. */
 export async function measureHttpPath(opts: { root: string; dir: string; demo: DemoOptions }) {

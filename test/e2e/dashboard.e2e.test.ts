@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { HAS_CHROMIUM, launchChromium } from '../helpers/browser';
+import { PASSWORD, USERS } from './setup';
+
+const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'pages');
+let browser: Browser;
+const base = () => inject('baseUrl');
+
+async function signIn(role: keyof typeof USERS): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: ${m.text()}`));
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  await page.goto(`${base()}/login`);
+  await page.fill('input[name=email]', USERS[role]);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base()}/`);
+  return { page, errors };
+}
+
+describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => browser?.close());
+
+  it('sends strangers to the sign-in page, refuses a wrong password, signs in and out', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base()}/errors`);
+    expect(page.url()).toBe(`${base()}/login?next=%2Ferrors`);
+    await page.fill('input[name=email]', USERS.viewer);
+    await page.fill('input[name=password]', 'not the password');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('[role=alert]')).toBe('wrong e-mail or password');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base()}/errors`).catch(async (e) => {
+      throw new Error(`after sign-in: ${page.url()} ${await page.textContent('body')}; ${(e as Error).message}`);
+    });
+    await page.click('text=Sign out');
+    await page.waitForURL(`${base()}/login`).catch(async (e) => {
+      throw new Error(`after sign-out: ${page.url()}; ${(e as Error).message}`);
+    });
+    await page.goto(`${base()}/`);
+    expect(page.url()).toContain('/login');
+    await page.close();
+  });
+
+  it('loads every page without console errors, and keeps a screenshot of each', async () => {
+    const { page, errors } = await signIn('admin');
+    await page.goto(`${base()}/errors`);
+    const firstClass = await page.getAttribute('tbody tr:first-child td a', 'href');
+    const pages = { overview: '/', errors: '/errors', 'error-class': firstClass!, stages: '/stages', stage: '/stages/image-pull', quarantine: '/quarantine', digests: '/digests' };
+    for (const [name, url] of Object.entries(pages)) {
+      const res = await page.goto(`${base()}${url}`);
+      expect(res?.status(), url).toBe(200);
+      await page.waitForLoadState('networkidle');
+      expect(await page.locator('h1').first().textContent(), url).toBeTruthy();
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps filter state in the URL and filters the table', async () => {
+    const { page } = await signIn('viewer');
+    await page.goto(`${base()}/errors`);
+    await page.selectOption('form[aria-label=Filters] select[name=stage]', 'health-check');
+    await page.click('form[aria-label=Filters] button[type=submit]');
+    await page.waitForURL(/stage=health-check/);
+    const stages = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(stages.length).toBeGreaterThan(0);
+    expect(new Set(stages)).toEqual(new Set(['health-check']));
+    const shared = page.url();
+    const again = await browser.newPage();
+    await again.context().addCookies(await page.context().cookies());
+    await again.goto(shared);
+    expect(await again.locator('tbody tr td:nth-child(3)').allTextContents()).toEqual(stages);
+    await again.close();
+    await page.close();
+  });
+
+  it('lets an engineer triage from the list, and the change persists after a reload', async () => {
+    const { page } = await signIn('engineer');
+    await page.goto(`${base()}/errors`);
+    const row = page.locator('tbody tr').first();
+    const classId = await row.getAttribute('data-class');
+    await row.locator('input[type=checkbox]').check();
+    await page.selectOption('form#triage select[name=op]', 'status');
+    await page.selectOption('form#triage select[name=status]', 'resolved');
+    await page.click('form#triage button[type=submit]');
+    await expect.poll(() => page.textContent('[role=status]')).toContain('saved for 1 class');
+    await page.reload();
+    expect(await page.locator(`tr[data-class="${classId}"] td:nth-child(7)`).textContent()).toBe('resolved');
+    await page.goto(`${base()}/errors/${classId}`);
+    expect(await page.textContent('body')).toContain(`${USERS.engineer} · status:`);
+    await page.close();
+  });
+
+  it('gives a viewer no way to triage, and the server refuses one all the same', async () => {
+    const { page } = await signIn('viewer');
+    await page.goto(`${base()}/errors`);
+    expect(await page.locator('form#triage').count()).toBe(0);
+    expect(await page.locator('input[type=checkbox]').count()).toBe(0);
+    const csv = await page.request.get(`${base()}/api/errors/export`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toMatch(/^rank,id,class,/);
+    const anonymous = await fetch(`${base()}/api/errors/export`);
+    expect(anonymous.status).toBe(401);
+    await page.close();
+  });
+});
