@@ -6,6 +6,7 @@ const NAV = [
   { href: '/', label: 'Overview' },
   { href: '/errors', label: 'Errors' },
   { href: '/stages', label: 'Stages' },
+  { href: '/admission', label: 'Admission' },
   { href: '/quarantine', label: 'Quarantine' },
   { href: '/digests', label: 'Digests' },
 ];

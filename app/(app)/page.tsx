@@ -1,48 +1,76 @@
 import { getDb } from '../../lib/db';
 import { getSettings } from '../../lib/env';
-import { formatCount, formatDay, formatPercent } from '../../lib/format';
+import { formatCount, formatDay, formatPercent, formatPointChange } from '../../lib/format';
+import { getKpis, type KpiWeek } from '../../lib/metrics/kpis';
 import { getOverview } from '../../lib/metrics/overview';
 import { StageTable } from '../_components/stage-table';
+import { Sparkline } from '../_components/sparkline';
 import { VolumeChart } from '../_components/volume-chart';
 import { requireUser } from '../_lib/auth';
 
 export const dynamic = 'force-dynamic';
 
+type Tile = { label: string; value: string; detail: string; trend?: { label: string; value: number | null }[]; unit?: string; bad?: boolean };
+
+function kpiTile(label: string, weeks: KpiWeek[], pick: (w: KpiWeek) => number | null, target: number): Tile {
+  const current = weeks.at(-1);
+  const value = current ? pick(current) : null;
+  const before = weeks.at(-2);
+  const change = value !== null && before && pick(before) !== null ? value - pick(before)! : null;
+  return {
+    label: `${label}${current ? ` · ${current.week}` : ''}`,
+    value: formatPercent(value),
+    detail: `target ${formatPercent(target)}; ${formatPointChange(change)} vs last week`,
+    trend: weeks.map((w) => ({ label: w.week, value: pick(w) === null ? null : Math.round(pick(w)! * 1000) / 10 })),
+    unit: '%',
+    bad: value !== null && value < target,
+  };
+}
+
 export default async function OverviewPage() {
   await requireUser('viewer', '/');
   const settings = getSettings();
-  const o = await getOverview(await getDb(), { timeZone: settings.timeZone });
-  const range = `${formatDay(o.window.from)} – ${formatDay(o.window.to)}`;
+  const db = await getDb();
+  const [o, k] = await Promise.all([getOverview(db, { timeZone: settings.timeZone }), getKpis(db, settings.targets)]);
   if (o.volume.every((v) => v.succeeded + v.failed + v.inProgress === 0)) return <EmptyState />;
+  const tiles: Tile[] = [
+    kpiTile('End-to-end success', k.weeks, (w) => w.successRate, k.targets.successRate),
+    kpiTile('Chain yield (first pass)', k.weeks, (w) => w.firstPassYield, k.targets.yield),
+    kpiTile('Unattended', k.weeks, (w) => w.unattendedRate, k.targets.unattendedRate),
+    { label: 'Rollouts per day · 7 days', value: formatCount(Math.round(o.rollouts.total / 7)), detail: `${formatCount(o.rollouts.total)} in ${formatDay(o.window.from)} – ${formatDay(o.window.to)}`, trend: k.weeks.map((w) => ({ label: w.week, value: Math.round(w.rollouts / 7) })) },
+    { label: 'Open error classes', value: formatCount(k.openClasses), detail: 'open or acknowledged' },
+    { label: 'Open violations', value: formatCount(k.openViolations), detail: 'admission rules' },
+  ];
+  const red = o.stages.filter((s) => s.successRate !== null && s.successRate < settings.targets.stageSuccessRate);
   return (
     <>
       <h1>Overview</h1>
-      <p className="subtle">Last 7 days ({range}, {settings.timeZone})</p>
+      <p className="subtle">Weekly KPIs from the ranked weeks; volume and stages over the last 7 days ({settings.timeZone}).</p>
       <section className="tiles">
-        <Tile label="Rollouts" value={formatCount(o.rollouts.total)} detail={`${formatCount(Math.round(o.rollouts.total / 7))} per day`} />
-        <Tile label="End-to-end success" value={formatPercent(o.rollouts.successRate)} detail={`${formatCount(o.rollouts.succeeded)} of ${formatCount(o.rollouts.succeeded + o.rollouts.failed)} finished rollouts`} />
-        <Tile label="Product of stage rates" value={formatPercent(o.stageRateProduct)} detail={`${o.stages.length} stages in the chain`} />
-        <Tile label="Stage failures" value={formatCount(o.stages.reduce((a, s) => a + s.failures, 0))} detail={`of ${formatCount(o.stages.reduce((a, s) => a + s.attempts, 0))} attempts`} />
+        {tiles.map((t) => (
+          <div className="tile" key={t.label} data-kpi={t.label}>
+            <div className="label">{t.label}</div>
+            <div className={`value${t.bad ? ' down' : ''}`}>{t.value}</div>
+            <div className="detail">{t.detail}</div>
+            {t.trend && <Sparkline points={t.trend} unit={t.unit} width={180} />}
+          </div>
+        ))}
+      </section>
+      <section className="panel">
+        <h2>Top 5 error classes by uplift{k.week ? ` · ${k.week}` : ''}</h2>
+        {k.top.length === 0 ? <p className="subtle">No ranked week yet: run <code>npm run classify</code>.</p> : (
+          <table><tbody>{k.top.map((c) => <tr key={c.id}><td><a href={`/errors/${c.id}?week=${k.week}`}>{c.title}</a>{c.badge !== 'ongoing' && <> <span className={`badge ${c.badge}`}>{c.badge}</span></>}</td><td>{c.ownerId ?? '–'}</td><td className="num" title={`${c.upliftRollouts} of ${c.upliftOf} rollouts`}>{c.uplift.toFixed(2)} pt</td></tr>)}</tbody></table>
+        )}
       </section>
       <section className="panel">
         <h2>Rollouts per day (30 days)</h2>
         <VolumeChart data={o.volume} />
       </section>
       <section className="panel">
-        <h2>Success rate per stage, in chain order</h2>
+        <h2>Success rate per stage, in chain order{red.length ? ` — ${red.length} below the ${formatPercent(settings.targets.stageSuccessRate)} target` : ''}</h2>
         <StageTable stages={o.stages} />
       </section>
     </>
-  );
-}
-
-function Tile({ label, value, detail }: { label: string; value: string; detail: string }) {
-  return (
-    <div className="tile">
-      <div className="label">{label}</div>
-      <div className="value">{value}</div>
-      <div className="detail">{detail}</div>
-    </div>
   );
 }
 

@@ -55,7 +55,7 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     const { page, errors } = await signIn('admin');
     await page.goto(`${base()}/errors`);
     const firstClass = await page.getAttribute('tbody tr:first-child td a', 'href');
-    const pages = { overview: '/', errors: '/errors', 'error-class': firstClass!, stages: '/stages', stage: '/stages/image-pull', quarantine: '/quarantine', digests: '/digests' };
+    const pages = { overview: '/', errors: '/errors', 'error-class': firstClass!, stages: '/stages', stage: '/stages/image-pull', admission: '/admission', quarantine: '/quarantine', digests: '/digests' };
     for (const [name, url] of Object.entries(pages)) {
       const res = await page.goto(`${base()}${url}`);
       expect(res?.status(), url).toBe(200);

@@ -91,7 +91,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
                   <td className="num" title={`last week ${r.previousFailures}`}>{formatCount(r.failures)} ({r.failures - r.previousFailures >= 0 ? '+' : ''}{r.failures - r.previousFailures})</td>
                   <td className="num">{formatCount(r.failedRollouts)}</td>
                   <td className="num" title={`${r.upliftRollouts} of ${r.upliftOf} rollouts`}>{r.uplift.toFixed(2)} pt</td>
-                  <td><Sparkline points={r.trend} /></td>
+                  <td><Sparkline points={r.trend.map((p) => ({ label: p.week, value: p.failures }))} /></td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAdmissionOverview } from '../../../lib/metrics/admission';
+import { getKpis } from '../../../lib/metrics/kpis';
+import { classifyAndRank } from '../../../lib/rank/classify-and-rank';
+import type { TestDb } from '../../helpers/db';
+import { createDigestDb, digestSettings } from '../../helpers/digest-fixture';
+
+let t: TestDb;
+const settings = digestSettings({ timeZone: 'UTC' });
+
+beforeAll(async () => {
+  t = await createDigestDb();
+  await classifyAndRank({ db: t.db, settings, week: '2026-W46' });
+  await classifyAndRank({ db: t.db, settings, week: '2026-W47' });
+});
+afterAll(async () => t?.close());
+
+describe('the overview KPIs', () => {
+  it('gives each ranked week its KPIs, oldest first, with the top classes of the latest week', async () => {
+    const k = await getKpis(t.db, settings.targets);
+    expect(k.weeks.map((w) => [w.week, w.successRate, w.unattendedRate, w.rollouts])).toEqual([
+      ['2026-W46', 0, 1, 1],
+      ['2026-W47', 0.25, 1, 4],
+    ]);
+    expect(k.week).toBe('2026-W47');
+    expect(k.top.map((c) => [c.title, c.uplift, c.upliftRollouts, c.upliftOf])).toEqual([['pull of <*> timed out after <*>', 50, 2, 4], ['health check GET <*> returned <*> after <*> attempts', 25, 1, 4]]);
+    expect(k.openClasses).toBe(2);
+    expect(k.targets.successRate).toBe(0.95);
+  });
+
+  it('lists no admission rules until they exist', async () => {
+    expect(await getAdmissionOverview(t.db)).toEqual({ rules: [], violations: [] });
+  });
+});
