@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { signOutAction } from '../login/actions';
-import { currentUser } from '../_lib/auth';
+import { currentUser, hasRole } from '../_lib/auth';
 
 const NAV = [
   { href: '/', label: 'Overview' },
@@ -22,6 +22,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           {NAV.map((n) => (
             <a key={n.href} href={n.href}>{n.label}</a>
           ))}
+          {hasRole(user, 'admin') && <a href="/settings">Settings</a>}
         </nav>
         {user && (
           <form action={signOutAction} className="user">

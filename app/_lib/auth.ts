@@ -17,11 +17,11 @@ export async function currentUser(): Promise<AuthUser | null> {
   return getSessionUser(db, (await cookies()).get(SESSION_COOKIE)?.value);
 }
 
-/** For pages: the user with at least `role`; strangers go to the sign-in page. */
+/** For pages: the user with at least `role`; strangers go to the sign-in page, lower roles to /forbidden. */
 export async function requireUser(role: Role = 'viewer', from = '/'): Promise<AuthUser> {
   const user = await currentUser();
   if (!user) redirect(`/login?next=${encodeURIComponent(from)}`);
-  assertRole(user, role);
+  if (!hasRole(user, role)) redirect(`/forbidden?need=${role}`);
   return user;
 }
 

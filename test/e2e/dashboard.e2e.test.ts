@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDb } from '../../lib/db';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser';
 import { PASSWORD, USERS } from './setup';
 
@@ -55,7 +56,7 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     const { page, errors } = await signIn('admin');
     await page.goto(`${base()}/errors`);
     const firstClass = await page.getAttribute('tbody tr:first-child td a', 'href');
-    const pages = { overview: '/', errors: '/errors', 'error-class': firstClass!, stages: '/stages', stage: '/stages/image-pull', admission: '/admission', quarantine: '/quarantine', digests: '/digests' };
+    const pages = { overview: '/', errors: '/errors', 'error-class': firstClass!, stages: '/stages', stage: '/stages/image-pull', admission: '/admission', quarantine: '/quarantine', digests: '/digests', settings: '/settings' };
     for (const [name, url] of Object.entries(pages)) {
       const res = await page.goto(`${base()}${url}`);
       expect(res?.status(), url).toBe(200);
@@ -102,7 +103,7 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     await page.close();
   });
 
-  it('gives a viewer no way to triage, and the server refuses one all the same', async () => {
+  it('gives a viewer no way to triage, and the server refuses a forged triage all the same', async () => {
     const { page } = await signIn('viewer');
     await page.goto(`${base()}/errors`);
     expect(await page.locator('form#triage').count()).toBe(0);
@@ -110,8 +111,45 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     const csv = await page.request.get(`${base()}/api/errors/export`);
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toMatch(/^rank,id,class,/);
-    const anonymous = await fetch(`${base()}/api/errors/export`);
-    expect(anonymous.status).toBe(401);
+    expect((await fetch(`${base()}/api/errors/export`)).status).toBe(401);
+
+    // Take the triage form's server-action fields from an engineer's page and post them as the viewer.
+    const { page: engineer } = await signIn('engineer');
+    await engineer.goto(`${base()}/errors`);
+    const hidden = await engineer.$$eval('form#triage input[type=hidden]', (inputs) => inputs.map((i) => [(i as HTMLInputElement).name, (i as HTMLInputElement).value]));
+    const classId = await engineer.locator('tbody tr').nth(1).getAttribute('data-class');
+    await engineer.close();
+    const db = await openDb(inject('databaseUrl'));
+    try {
+      const before = (await db.prisma.errorClass.findUniqueOrThrow({ where: { id: Number(classId) } })).status;
+      const forged = await page.request.post(`${base()}/errors`, { multipart: { ...Object.fromEntries(hidden), ids: classId!, op: 'status', status: 'ignored' } });
+      expect(await forged.text()).toContain('this needs the engineer role; you are a viewer');
+      expect((await db.prisma.errorClass.findUniqueOrThrow({ where: { id: Number(classId) } })).status).toBe(before);
+      expect(before).not.toBe('ignored');
+    } finally {
+      await db.close();
+    }
+    await page.close();
+  });
+
+  it('keeps settings for admins: others are turned away, an admin creates and revokes an ingest token', async () => {
+    const { page: engineer } = await signIn('engineer');
+    await engineer.goto(`${base()}/settings`);
+    expect(engineer.url()).toBe(`${base()}/forbidden?need=admin`);
+    expect(await engineer.textContent('h1')).toBe('Not allowed');
+    await engineer.close();
+    const { page } = await signIn('admin');
+    await page.goto(`${base()}/settings`);
+    await page.fill('form[aria-label="New ingest token"] input[name=name]', 'e2e-pipeline');
+    await page.click('form[aria-label="New ingest token"] button[type=submit]');
+    await expect.poll(() => page.textContent('[role=status]')).toMatch(/rs_[\w-]+/);
+    const token = /(rs_[\w-]+)/.exec((await page.textContent('[role=status]'))!)![1]!;
+    const ingest = await fetch(`${base()}/api/ingest`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '' });
+    expect(ingest.status).toBe(200);
+    await page.reload();
+    await page.click('tr:has-text("e2e-pipeline") button:has-text("Revoke")');
+    await expect.poll(async () => (await page.reload(), page.textContent('tr:has-text("e2e-pipeline")'))).toContain('revoked');
+    expect((await fetch(`${base()}/api/ingest`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '' })).status).toBe(401);
     await page.close();
   });
 });

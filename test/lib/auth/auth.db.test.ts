@@ -71,3 +71,19 @@ describe('sign-in and sessions', () => {
     expect(await userFromTrustedHeader(t.db, 'not an email', 'viewer')).toBeNull();
   });
 });
+
+describe('ingest tokens on the settings page', () => {
+  it('creates a named token shown once, lists it without its secret, and revokes it once', async () => {
+    const { issueIngestToken, listIngestTokens, revokeIngestToken } = await import('../../../lib/auth/token-admin');
+    const { verifyIngestToken } = await import('../../../lib/auth/ingest-tokens');
+    const token = await issueIngestToken(t.db, 'deploy-eu');
+    expect(await verifyIngestToken(t.db, [], `Bearer ${token}`)).toBe('deploy-eu');
+    const [listed] = await listIngestTokens(t.db);
+    expect(listed).toMatchObject({ name: 'deploy-eu', revokedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(token);
+    await revokeIngestToken(t.db, listed!.id);
+    await expect(verifyIngestToken(t.db, [], `Bearer ${token}`)).rejects.toThrow('invalid or revoked ingest token');
+    await expect(revokeIngestToken(t.db, listed!.id)).rejects.toThrow('already revoked');
+    await expect(issueIngestToken(t.db, '<script>')).rejects.toThrow(/name the token/);
+  });
+});
