@@ -150,6 +150,22 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     await page.click('tr:has-text("e2e-pipeline") button:has-text("Revoke")');
     await expect.poll(async () => (await page.reload(), page.textContent('tr:has-text("e2e-pipeline")'))).toContain('revoked');
     expect((await fetch(`${base()}/api/ingest`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '' })).status).toBe(401);
+
+    // The token form's server-action fields, posted by an engineer: refused on the server.
+    const hidden = await page.$$eval('form[aria-label="New ingest token"] input[type=hidden]', (inputs) => inputs.map((i) => [(i as HTMLInputElement).name, (i as HTMLInputElement).value]));
+    const { page: forger } = await signIn('engineer');
+    const forged = await forger.request.post(`${base()}/settings`, { multipart: { ...Object.fromEntries(hidden), name: 'forged-token' } });
+    expect(forged.status()).not.toBe(500);
+    // The same post by the admin does create a token: the forged request did reach the action.
+    await page.request.post(`${base()}/settings`, { multipart: { ...Object.fromEntries(hidden), name: 'control-token' } });
+    const db = await openDb(inject('databaseUrl'));
+    try {
+      expect(await db.prisma.ingestToken.count({ where: { name: 'forged-token' } })).toBe(0);
+      expect(await db.prisma.ingestToken.count({ where: { name: 'control-token' } })).toBe(1);
+    } finally {
+      await db.close();
+    }
+    await forger.close();
     await page.close();
   });
 });
