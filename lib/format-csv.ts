@@ -1,8 +1,14 @@
-/** RFC 4180 CSV (quoted when a cell holds a comma, quote or line break), for exports. */
+// RFC 4180 CSV writing, shared by the exports and the demo files.
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One cell: empty for null/undefined, JSON for objects, quoted when it holds a comma, quote or line break. */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A whole CSV document with a header row, CRLF line ends. */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { csvCell } from '../format-csv';
 import { RECORD_FIELDS, type IngestRecordInput } from '../ingest/record';
 import { generateDemoRecords, type DemoOptions } from './generate';
 
@@ -22,7 +23,6 @@ const CHUNK_CHARS = 256 * 1024;
 const PROGRESS_EVERY = 50_000;
 /** Small enough to be quick for any range, large enough that rounding noise stays around 1%. */
 const CALIBRATION_ROLLOUTS_PER_DAY = 50;
-const CSV_NEEDS_QUOTES = /[",\r\n]/;
 
 type DayFile = { day: string; stream: WriteStream; error: Error | null };
 
@@ -96,16 +96,10 @@ function formatNdjsonLine(record: IngestRecordInput): string {
 
 /** One CSV row in RECORD_FIELDS order, CRLF-terminated (RFC 4180); attrs as JSON, absent values empty. */
 export function formatCsvRow(record: IngestRecordInput): string {
-  const cells = RECORD_FIELDS.map((field) => formatCsvField(field === 'manual' ? record.manual === true : record[field]));
+  const cells = RECORD_FIELDS.map((field) => csvCell(field === 'manual' ? record.manual === true : record[field]));
   return `${cells.join(',')}\r\n`;
 }
 
-/** Quotes a value when it contains a comma, quote, CR or LF, doubling inner quotes. */
-export function formatCsvField(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return CSV_NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /**
  * The rolloutsPerDay that yields about `target` records over the range, measured by generating the
