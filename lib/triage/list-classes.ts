@@ -1,11 +1,15 @@
 import type { Db } from '../db';
 import { listRankedWeeks } from '../rank/snapshots';
+import { addDays, daysBetween } from '../time/day';
 import { weekDays } from '../time/iso-week';
 import { z } from 'zod';
 
 /** The error-class list of the dashboard: one ranked week, filtered, sorted, paged; all state from the URL. */
 export const classFiltersSchema = z.object({
   week: z.string().regex(/^\d{4}-W\d{2}$/).optional().catch(undefined),
+  /** A date range instead of a week: classes by failures in the range (uplift and badges are weekly figures). */
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
   stage: z.string().max(100).optional().catch(undefined),
   service: z.string().max(200).optional().catch(undefined),
   owner: z.string().max(100).optional().catch(undefined),
@@ -43,28 +47,65 @@ export type ClassRow = {
 export const PAGE_SIZE = 50;
 const TREND_WEEKS = 8;
 
-export async function listErrorClasses(db: Db, filters: ClassFilters): Promise<{ weeks: string[]; week: string | null; rows: ClassRow[]; total: number; pageSize: number }> {
+export type ClassList = { weeks: string[]; week: string | null; range: { from: string; to: string } | null; rows: ClassRow[]; total: number; pageSize: number };
+
+export async function listErrorClasses(db: Db, filters: ClassFilters): Promise<ClassList> {
   const weeks = await listRankedWeeks(db);
+  const range = filters.from && filters.to && filters.from <= filters.to ? { from: filters.from, to: filters.to } : null;
   const week = filters.week && weeks.includes(filters.week) ? filters.week : (weeks[0] ?? null);
-  if (!week) return { weeks, week: null, rows: [], total: 0, pageSize: PAGE_SIZE };
-  const snapshot = await db.prisma.rankingSnapshot.findUniqueOrThrow({ where: { week }, include: { entries: { include: { errorClass: true } } } });
-  let entries = snapshot.entries.filter((e) => e.errorClass.mergedIntoId === null);
-  if (filters.service) {
-    const withService = await db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where: { day: { in: weekDays(week) }, service: filters.service } });
-    const ids = new Set(withService.map((r) => r.errorClassId));
-    entries = entries.filter((e) => ids.has(e.classId));
-  }
-  const rows = entries
-    .map((e) => toRow(e))
+  if (!week && !range) return { weeks, week: null, range: null, rows: [], total: 0, pageSize: PAGE_SIZE };
+  const all = range ? await rangeRows(db, range, filters.service) : await weekRows(db, week!, filters.service);
+  const rows = all
     .filter((r) => (!filters.stage || r.stage === filters.stage) && (!filters.owner || r.ownerId === filters.owner || r.assigneeId === filters.owner))
     .filter((r) => (!filters.category || r.category === filters.category) && (!filters.badge || r.badge === filters.badge))
     .filter((r) => !filters.status || (filters.status === 'active' ? r.status === 'open' || r.status === 'acknowledged' : r.status === filters.status));
   rows.sort(SORTS[filters.sort]);
   const page = rows.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
-  await addTrends(db, page, weeks.slice(weeks.indexOf(week), weeks.indexOf(week) + TREND_WEEKS).reverse());
-  return { weeks, week, rows: page, total: rows.length, pageSize: PAGE_SIZE };
+  const last = range ? 0 : weeks.indexOf(week!);
+  await addTrends(db, page, weeks.slice(last, last + TREND_WEEKS).reverse());
+  return { weeks, week: range ? null : week, range, rows: page, total: rows.length, pageSize: PAGE_SIZE };
 }
 
+async function weekRows(db: Db, week: string, service: string | undefined): Promise<ClassRow[]> {
+  const snapshot = await db.prisma.rankingSnapshot.findUniqueOrThrow({ where: { week }, include: { entries: { include: { errorClass: true } } } });
+  let entries = snapshot.entries.filter((e) => e.errorClass.mergedIntoId === null);
+  if (service) {
+    const withService = await db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where: { day: { in: weekDays(week) }, service } });
+    const ids = new Set(withService.map((r) => r.errorClassId));
+    entries = entries.filter((e) => ids.has(e.classId));
+  }
+  return entries.map((e) => toRow(e));
+}
+
+/** Classes by their failures in a range of days (change: vs the as long range before), ranked by failures; weekly-only figures are left empty. */
+async function rangeRows(db: Db, range: { from: string; to: string }, service: string | undefined): Promise<ClassRow[]> {
+  const length = daysBetween(range.from, range.to).length;
+  const filter = { errorClassId: { not: null }, ...(service ? { service } : {}) };
+  const where = { ...filter, day: { gte: range.from, lte: range.to } };
+  const [totals, rollouts, before] = await Promise.all([
+    db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where, _count: { _all: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['errorClassId', 'rolloutId'], where }),
+    db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where: { ...filter, day: { gte: addDays(range.from, -length), lt: range.from } }, _count: { _all: true } }),
+  ]);
+  const previous = new Map(before.map((b) => [b.errorClassId, b._count._all]));
+  const classes = await db.prisma.errorClass.findMany({ where: { id: { in: totals.map((t) => t.errorClassId!) }, mergedIntoId: null } });
+  const byId = new Map(classes.map((c) => [c.id, c]));
+  const affected = new Map<number, number>();
+  for (const r of rollouts) affected.set(r.errorClassId!, (affected.get(r.errorClassId!) ?? 0) + 1);
+  const rows = totals.flatMap((t) => {
+    const c = byId.get(t.errorClassId!);
+    if (!c) return [];
+    return [{
+      id: c.id, rank: 0, title: c.name ?? c.template, template: c.template, badge: '', in80: false, failures: t._count._all, previousFailures: previous.get(c.id) ?? 0,
+      failedRollouts: affected.get(c.id) ?? 0, uplift: 0, upliftRollouts: 0, upliftOf: 0, stage: c.dominantStage, category: c.category,
+      ownerId: c.ownerId, assigneeId: c.assigneeId, status: c.status, lastSeen: c.lastSeen, trend: [],
+    }];
+  });
+  rows.sort((a, b) => b.failures - a.failures || a.id - b.id).forEach((r, i) => (r.rank = i + 1));
+  return rows;
+}
+
+// In range mode `failedRollouts` counts the rollouts the class touched (outcomes are a weekly figure).
 type Entry = Awaited<ReturnType<Db['prisma']['rankingEntry']['findMany']>>[number] & { errorClass: { id: number; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; status: string; dominantStage: string | null; lastSeen: Date | null } };
 
 function toRow(e: Entry): ClassRow {

@@ -21,7 +21,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   const canTriage = hasRole(user, 'engineer');
   const names = new Map(options.owners.map((o) => [o.id, o.name]));
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
-  if (!list.week) {
+  if (!list.week && !list.range) {
     return (
       <section className="panel empty">
         <h1>No ranked week yet</h1>
@@ -32,7 +32,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   const select = (name: keyof ClassFilters, label: string, values: { value: string; label: string }[]) => (
     <label>
       {label}
-      <select name={name} defaultValue={String((name === 'week' ? list.week : filters[name]) ?? '')}>
+      <select name={name} defaultValue={String((name === 'week' ? (list.week ?? '') : filters[name]) ?? '')}>
         {name !== 'week' && name !== 'sort' && <option value="">All</option>}
         {values.map((v) => <option key={v.value} value={v.value}>{v.label}</option>)}
       </select>
@@ -41,9 +41,15 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   return (
     <>
       <h1>Error classes</h1>
-      <p className="subtle">Week {list.week}, ranked by uplift (points of end-to-end success rate fixing the class would win), then failures. ★ = among the classes making 80% of failures.</p>
+      <p className="subtle">
+        {list.range
+          ? `Days ${list.range.from} – ${list.range.to}, by failures (change vs the as long period before). Uplift and badges are weekly: pick a week for them.`
+          : `Week ${list.week}, ranked by uplift (points of end-to-end success rate fixing the class would win), then failures. ★ = among the classes making 80% of failures.`}
+      </p>
       <form className="filters" method="get" aria-label="Filters">
         {select('week', 'Week', list.weeks.map((w) => ({ value: w, label: w })))}
+        <label>or from<input type="date" name="from" defaultValue={filters.from ?? ''} /></label>
+        <label>to<input type="date" name="to" defaultValue={filters.to ?? ''} /></label>
         {select('stage', 'Stage', options.stages.map((s) => ({ value: s.key, label: s.name })))}
         {select('service', 'Service', options.services.map((s) => ({ value: s, label: s })))}
         {select('owner', 'Owner', options.owners.map((o) => ({ value: o.id, label: o.name })))}
@@ -65,14 +71,14 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
       <section className="panel">
         <p className="subtle">{formatCount(list.total)} classes match.</p>
         {list.rows.length === 0 ? (
-          <p className="subtle">No class matches these filters. <a href={`/errors?week=${list.week}`}>Clear the filters</a>.</p>
+          <p className="subtle">No class matches these filters. <a href="/errors">Clear the filters</a>.</p>
         ) : (
           <table>
             <thead>
               <tr>
                 {canTriage && <th aria-label="Select" />}
                 <th className="num">#</th><th>Class</th><th>Stage</th><th>Category</th><th>Owner</th><th>Status</th>
-                <th className="num">Failures</th><th className="num">Failed rollouts</th><th className="num">Uplift</th><th>Trend</th>
+                <th className="num">Failures</th><th className="num">{list.range ? "Rollouts hit" : "Failed rollouts"}</th><th className="num">Uplift</th><th>Trend</th>
               </tr>
             </thead>
             <tbody>
@@ -81,8 +87,8 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
                   {canTriage && <td><input type="checkbox" name="ids" value={r.id} form="triage" aria-label={`select class ${r.id}`} /></td>}
                   <td className="num">{r.rank}{r.in80 ? ' ★' : ''}</td>
                   <td>
-                    <a href={`/errors/${r.id}?week=${list.week}`}>{r.title}</a>{' '}
-                    {r.badge !== 'ongoing' && <span className={`badge ${r.badge}`}>{r.badge}</span>}
+                    <a href={`/errors/${r.id}`}>{r.title}</a>{' '}
+                    {r.badge && r.badge !== 'ongoing' && <span className={`badge ${r.badge}`}>{r.badge}</span>}
                   </td>
                   <td>{r.stage ?? '–'}</td>
                   <td>{r.category}</td>
@@ -90,7 +96,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
                   <td>{r.status}</td>
                   <td className="num" title={`last week ${r.previousFailures}`}>{formatCount(r.failures)} ({r.failures - r.previousFailures >= 0 ? '+' : ''}{r.failures - r.previousFailures})</td>
                   <td className="num">{formatCount(r.failedRollouts)}</td>
-                  <td className="num" title={`${r.upliftRollouts} of ${r.upliftOf} rollouts`}>{r.uplift.toFixed(2)} pt</td>
+                  <td className="num" title={`${r.upliftRollouts} of ${r.upliftOf} rollouts`}>{list.range ? '–' : `${r.uplift.toFixed(2)} pt`}</td>
                   <td><Sparkline points={r.trend.map((p) => ({ label: p.week, value: p.failures }))} /></td>
                 </tr>
               ))}

@@ -75,3 +75,15 @@ describe('the class page', () => {
     expect(await getClassDetail(t.db, 99999)).toBeNull();
   });
 });
+
+describe('the error-class list over a range of days', () => {
+  it('ranks classes by failures in the range, with the change vs the range before, and no weekly figures', async () => {
+    const l = await list({ from: '2026-11-16', to: '2026-11-22' });
+    expect(l.range).toEqual({ from: '2026-11-16', to: '2026-11-22' });
+    expect(l.week).toBeNull();
+    const pull = l.rows.find((r) => r.template.startsWith('pull of'))!;
+    expect(pull).toMatchObject({ rank: 1, failures: 2, previousFailures: 1, failedRollouts: 2, uplift: 0, badge: '' });
+    expect((await list({ from: '2026-11-16', to: '2026-11-22', service: 'user-svc' })).rows.map((r) => r.failures)).toEqual([1, 1]);
+    expect((await list({ from: '2026-11-22', to: '2026-11-16' })).week).toBe('2026-W47');
+  });
+});
