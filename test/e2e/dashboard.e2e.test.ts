@@ -168,4 +168,22 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     await forger.close();
     await page.close();
   });
+
+  it('sorts a table by a column, keeps the sort in the URL, and exports it as CSV', async () => {
+    const { page } = await signIn('viewer');
+    await page.goto(`${base()}/stages`);
+    await page.click('table[data-table=stages] th:has-text("Failures") button');
+    await page.waitForURL(/stages_sort=failures&stages_dir=asc/);
+    await page.click('table[data-table=stages] th:has-text("Failures") button');
+    await page.waitForURL(/stages_dir=desc/);
+    const failures = (await page.locator('table[data-table=stages] tbody tr td:nth-child(4)').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+    expect(failures).toEqual([...failures].sort((a, b) => b - a));
+    await page.reload();
+    expect((await page.locator('table[data-table=stages] tbody tr td:nth-child(4)').allTextContents()).map((t) => Number(t.replace(/,/g, '')))).toEqual(failures);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
+    const csv = await download.path().then((p) => import('node:fs').then((fs) => fs.readFileSync(p!, 'utf8')));
+    expect(csv.split('\r\n')[0]).toBe('#,Stage,Attempts,Failures,Success rate,vs previous period,First pass,Cumulative yield');
+    expect(csv.split('\r\n')).toHaveLength(17 + 2);
+    await page.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getDb } from '../../../lib/db';
 import { listDigestMessages, listJobRuns } from '../../../lib/digest/list-digests';
+import { DataTable } from '../../_components/data-table';
 import { requireUser } from '../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
@@ -33,23 +34,22 @@ export default async function DigestsPage({ searchParams }: { searchParams: Prom
         {messages.length === 0 ? (
           <p className="subtle">No digest has been sent yet. The scheduler sends it every Friday at 17:00 (DIGEST_CRON); run one now with <code>npm run digest</code>, or preview it with <code>npm run digest -- --dry-run</code>.</p>
         ) : (
-          <table>
-            <thead>
-              <tr><th>Kind</th><th>Recipient</th><th>Subject</th><th>Status</th><th className="num">Attempts</th><th>Sent</th></tr>
-            </thead>
-            <tbody>
-              {messages.map((m) => (
-                <tr key={m.id}>
-                  <td>{m.kind}</td>
-                  <td>{m.recipient}</td>
-                  <td><a href={`/digests/${m.id}`}>{m.subject}</a></td>
-                  <td className={m.status === 'failed' ? 'down' : m.status === 'sent' ? 'up' : ''} title={m.lastError ?? ''}>{m.status}{m.lastError && m.status !== 'sent' ? ` — ${m.lastError}` : ''}</td>
-                  <td className="num">{m.attempts}</td>
-                  <td>{when(m.sentAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            id="messages"
+            csvName={`digest-${shown}`}
+            columns={[{ key: 'kind', label: 'Kind' }, { key: 'recipient', label: 'Recipient' }, { key: 'subject', label: 'Subject' }, { key: 'status', label: 'Status' }, { key: 'attempts', label: 'Attempts', numeric: true }, { key: 'sent', label: 'Sent' }]}
+            rows={messages.map((m) => ({
+              id: m.id,
+              cells: {
+                kind: { text: m.kind },
+                recipient: { text: m.recipient },
+                subject: { text: m.subject, href: `/digests/${m.id}` },
+                status: { text: `${m.status}${m.lastError && m.status !== 'sent' ? ` — ${m.lastError}` : ''}`, className: m.status === 'failed' ? 'down' : m.status === 'sent' ? 'up' : '' },
+                attempts: { text: String(m.attempts), sort: m.attempts },
+                sent: { text: when(m.sentAt) },
+              },
+            }))}
+          />
         )}
       </section>
       <section className="panel">
@@ -57,22 +57,15 @@ export default async function DigestsPage({ searchParams }: { searchParams: Prom
         {runs.length === 0 ? (
           <p className="subtle">The scheduler has not run a job yet.</p>
         ) : (
-          <table>
-            <thead>
-              <tr><th>Job</th><th>Started</th><th>Finished</th><th>Outcome</th><th>Counts</th></tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.job}</td>
-                  <td>{when(r.startedAt)}</td>
-                  <td>{when(r.finishedAt)}</td>
-                  <td className={r.status === 'failed' ? 'down' : ''}>{r.status}</td>
-                  <td className="subtle">{r.summary}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            id="jobs"
+            csvName="job-history"
+            columns={[{ key: 'job', label: 'Job' }, { key: 'started', label: 'Started' }, { key: 'finished', label: 'Finished' }, { key: 'status', label: 'Outcome' }, { key: 'summary', label: 'Counts' }]}
+            rows={runs.map((r) => ({
+              id: r.id,
+              cells: { job: { text: r.job }, started: { text: when(r.startedAt) }, finished: { text: when(r.finishedAt) }, status: { text: r.status, className: r.status === 'failed' ? 'down' : '' }, summary: { text: r.summary, className: 'subtle' } },
+            }))}
+          />
         )}
       </section>
     </>

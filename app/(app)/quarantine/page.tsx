@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getDb } from '../../../lib/db';
 import { formatCount } from '../../../lib/format';
 import { listQuarantine } from '../../../lib/ingest/quarantine';
+import { DataTable } from '../../_components/data-table';
 import { requireUser } from '../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
@@ -24,10 +25,15 @@ export default async function QuarantinePage({ searchParams }: { searchParams: P
       )}
       <section className="panel">
         {q.lines.length === 0 ? <p className="subtle">Nothing in quarantine: every line ingested so far was valid.</p> : (
-          <table>
-            <thead><tr><th>Source</th><th className="num">Line</th><th>Field</th><th>Reason</th><th>Raw text</th></tr></thead>
-            <tbody>{q.lines.map((l) => <tr key={l.id}><td>{l.source}</td><td className="num">{l.line}</td><td>{l.field ?? '–'}</td><td>{l.reason}</td><td className="mono" style={{ maxWidth: 420, overflowWrap: 'anywhere' }}>{l.raw.slice(0, 300)}</td></tr>)}</tbody>
-          </table>
+          <DataTable
+            id="quarantine"
+            csvName="quarantine"
+            columns={[{ key: 'source', label: 'Source' }, { key: 'line', label: 'Line', numeric: true }, { key: 'field', label: 'Field' }, { key: 'reason', label: 'Reason' }, { key: 'raw', label: 'Raw text' }]}
+            rows={q.lines.map((l) => ({
+              id: l.id,
+              cells: { source: { text: l.source }, line: { text: String(l.line), sort: l.line }, field: { text: l.field ?? '–' }, reason: { text: l.reason }, raw: { text: l.raw.slice(0, 300), className: 'mono' } },
+            }))}
+          />
         )}
         <div className="pager"><span className="subtle">{formatCount(q.total)} lines · page {q.page} of {pages}</span>
           {page < pages && <a href={`/quarantine?${batch ? `batch=${batch}&` : ''}page=${page + 1}`}>Next →</a>}</div>

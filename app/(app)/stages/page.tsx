@@ -2,6 +2,7 @@ import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { formatCount, formatPercent, formatPointChange } from '../../../lib/format';
 import { getStagesView, rangeSchema, resolveRange } from '../../../lib/metrics/stages';
+import { DataTable } from '../../_components/data-table';
 import { StageRateChart } from '../../_components/stage-rate-chart';
 import { requireUser } from '../../_lib/auth';
 
@@ -23,23 +24,31 @@ export default async function StagesPage({ searchParams }: { searchParams: Promi
       <section className="panel">
         <h2>The chain, in order: where rollouts are lost</h2>
         <p className="subtle">Cumulative yield = product of the first-pass rates up to each stage: the share of rollouts still on track after it.</p>
-        <table>
-          <thead><tr><th>#</th><th>Stage</th><th className="num">Attempts</th><th className="num">Failures</th><th className="num">Success rate</th><th className="num">vs previous period</th><th className="num">First pass</th><th className="num">Cumulative yield</th></tr></thead>
-          <tbody>
-            {stages.map((s, i) => (
-              <tr key={s.key}>
-                <td className="subtle">{i + 1}</td>
-                <td><a href={`/stages/${s.key}?${q}`}>{s.name}</a></td>
-                <td className="num">{formatCount(s.attempts)}</td>
-                <td className="num">{formatCount(s.failures)}</td>
-                <td className="num" title={`${s.successes} of ${s.successes + s.failures}`}>{formatPercent(s.successRate, 2)}</td>
-                <td className="num">{formatPointChange(s.successRate !== null && s.previousRate !== null ? s.successRate - s.previousRate : null, 2)}</td>
-                <td className="num">{formatPercent(s.firstPassRate, 2)}</td>
-                <td className="num">{formatPercent(s.cumulativeYield, 1)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          id="stages"
+          csvName={`stages-${range.from}-${range.to}`}
+          columns={[
+            { key: 'position', label: '#', numeric: true }, { key: 'stage', label: 'Stage' }, { key: 'attempts', label: 'Attempts', numeric: true },
+            { key: 'failures', label: 'Failures', numeric: true }, { key: 'rate', label: 'Success rate', numeric: true }, { key: 'change', label: 'vs previous period', numeric: true },
+            { key: 'firstPass', label: 'First pass', numeric: true }, { key: 'yield', label: 'Cumulative yield', numeric: true },
+          ]}
+          rows={stages.map((s, i) => {
+            const change = s.successRate !== null && s.previousRate !== null ? s.successRate - s.previousRate : null;
+            return {
+              id: s.key,
+              cells: {
+                position: { text: String(i + 1), sort: i },
+                stage: { text: s.name, href: `/stages/${s.key}?${q}` },
+                attempts: { text: formatCount(s.attempts), sort: s.attempts },
+                failures: { text: formatCount(s.failures), sort: s.failures },
+                rate: { text: formatPercent(s.successRate, 2), sort: s.successRate, title: `${s.successes} of ${s.successes + s.failures}` },
+                change: { text: formatPointChange(change, 2), sort: change, className: change === null ? '' : change < 0 ? 'down' : 'up' },
+                firstPass: { text: formatPercent(s.firstPassRate, 2), sort: s.firstPassRate },
+                yield: { text: formatPercent(s.cumulativeYield, 1), sort: s.cumulativeYield },
+              },
+            };
+          })}
+        />
       </section>
       <section className="panel" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(360px, 1fr))', gap: 16 }}>
         {stages.map((s) => (
