@@ -37,7 +37,12 @@ export default async function OverviewPage() {
     kpiTile('End-to-end success', k.weeks, (w) => w.successRate, k.targets.successRate),
     kpiTile('Chain yield (first pass)', k.weeks, (w) => w.firstPassYield, k.targets.yield),
     kpiTile('Unattended', k.weeks, (w) => w.unattendedRate, k.targets.unattendedRate),
-    { label: 'Rollouts per day · 7 days', value: formatCount(Math.round(o.rollouts.total / 7)), detail: `${formatCount(o.rollouts.total)} in ${formatDay(o.window.from)} – ${formatDay(o.window.to)}`, trend: k.weeks.map((w) => ({ label: w.week, value: Math.round(w.rollouts / 7) })) },
+    {
+      label: 'Rollouts per day · 7 days',
+      value: formatCount(Math.round(o.rollouts.total / 7)),
+      detail: `${formatCount(o.rollouts.total)} in ${formatDay(o.window.from)} – ${formatDay(o.window.to)}${k.targets.rolloutsPerWeek ? `; target ${formatCount(Math.round(k.targets.rolloutsPerWeek / 7))}/day` : ''}; last week ${formatCount(Math.round((k.weeks.at(-2)?.rollouts ?? 0) / 7))}/day`,
+      trend: k.weeks.map((w) => ({ label: w.week, value: Math.round(w.rollouts / 7) })),
+    },
     { label: 'Open error classes', value: formatCount(k.openClasses), detail: 'open or acknowledged' },
     { label: 'Open violations', value: formatCount(k.openViolations), detail: 'admission rules' },
   ];

@@ -11,3 +11,8 @@ export async function getAdmissionOverview(db: Db) {
     violations: violations.map((v) => ({ id: v.id, ruleId: v.ruleId, rule: v.rule.title, severity: v.rule.severity, subject: `${v.subjectType} ${v.subjectId}`, status: v.status, firstSeen: v.firstSeen, lastSeen: v.lastSeen, count: v.count })),
   };
 }
+
+/** One rule with all its violations and their evidence, for the rule's page. */
+export async function getAdmissionRule(db: Db, id: string) {
+  return db.prisma.admissionRule.findUnique({ where: { id }, include: { owner: { select: { name: true } }, violations: { orderBy: { lastSeen: 'desc' } } } });
+}

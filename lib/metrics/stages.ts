@@ -3,11 +3,13 @@ import { getChain } from '../chain/sync';
 import type { Db } from '../db';
 import { ratio } from '../format';
 import { addDays, dayInZone, daysBetween } from '../time/day';
+import { isoWeekOfDay } from '../time/iso-week';
 
 /** The stages page: per-stage figures over a range of days, the chain's cumulative yield, and daily success rates. */
 export const rangeSchema = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  grain: z.enum(['day', 'week']).default('day').catch('day'),
 });
 
 export type StageRow = {
@@ -22,6 +24,7 @@ export type StageRow = {
   previousRate: number | null;
   /** Product of the first-pass rates of the chain up to and including this stage: rollouts still on track. */
   cumulativeYield: number | null;
+  /** Success rate per day, or per ISO week with grain "week" (`day` is then the week, e.g. 2026-W47). */
   daily: { day: string; rate: number | null }[];
 };
 
@@ -29,7 +32,7 @@ const DEFAULT_DAYS = 7;
 const MAX_DAYS = 92;
 
 /** Resolves a range from the URL: default the last 7 days; at most 92 days. */
-export function resolveRange(input: z.infer<typeof rangeSchema>, timeZone: string, now = new Date()): { from: string; to: string } {
+export function resolveRange(input: Pick<z.infer<typeof rangeSchema>, 'from' | 'to'>, timeZone: string, now = new Date()): { from: string; to: string } {
   const to = input.to ?? dayInZone(now.getTime(), timeZone);
   let from = input.from ?? addDays(to, -(DEFAULT_DAYS - 1));
   if (from > to) from = to;
@@ -37,7 +40,20 @@ export function resolveRange(input: z.infer<typeof rangeSchema>, timeZone: strin
   return { from, to };
 }
 
-export async function getStagesView(db: Db, range: { from: string; to: string }): Promise<StageRow[]> {
+/** Sums daily successes and failures into buckets (days, or ISO weeks) and gives each bucket its rate. */
+function bucketRates(days: string[], rows: { day: string; s: number; f: number }[], grain: 'day' | 'week'): { day: string; rate: number | null }[] {
+  const key = (day: string) => (grain === 'week' ? isoWeekOfDay(day) : day);
+  const sums = new Map<string, { s: number; f: number }>(days.map((d) => [key(d), { s: 0, f: 0 }]));
+  for (const r of rows) {
+    const b = sums.get(key(r.day));
+    if (!b) continue;
+    b.s += r.s;
+    b.f += r.f;
+  }
+  return [...sums].map(([day, b]) => ({ day, rate: ratio(b.s, b.s + b.f) }));
+}
+
+export async function getStagesView(db: Db, range: { from: string; to: string }, grain: 'day' | 'week' = 'day'): Promise<StageRow[]> {
   const days = daysBetween(range.from, range.to);
   const prevFrom = addDays(range.from, -days.length);
   const [chain, perDay, previous] = await Promise.all([
@@ -54,10 +70,10 @@ export async function getStagesView(db: Db, range: { from: string; to: string })
     const failures = sum('failures');
     const firstPassRate = ratio(sum('firstSuccesses'), sum('firstAttempts'));
     if (firstPassRate !== null && cumulative !== null) cumulative *= firstPassRate;
-    const byDay = new Map(rows.map((r) => [r.day, ratio(r._sum.successes ?? 0, (r._sum.successes ?? 0) + (r._sum.failures ?? 0))]));
     return {
       key: s.key, name: s.name, ownerId: s.ownerId, attempts: sum('attempts'), failures, successes, successRate: ratio(successes, successes + failures), firstPassRate,
-      previousRate: prev.get(s.key) ?? null, cumulativeYield: firstPassRate === null ? null : cumulative, daily: days.map((day) => ({ day, rate: byDay.get(day) ?? null })),
+      previousRate: prev.get(s.key) ?? null, cumulativeYield: firstPassRate === null ? null : cumulative,
+      daily: bucketRates(days, rows.map((r) => ({ day: r.day, s: r._sum.successes ?? 0, f: r._sum.failures ?? 0 })), grain),
     };
   });
 }

@@ -165,6 +165,23 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     } finally {
       await db.close();
     }
+    // Revoking is admin-only too: the revoke form posted by the engineer leaves the token active.
+    await page.reload();
+    const revokeFields = await page.$$eval('tr:has-text("control-token") form input', (inputs) => inputs.map((i) => [(i as HTMLInputElement).name, (i as HTMLInputElement).value]));
+    await forger.request.post(`${base()}/settings`, { multipart: Object.fromEntries(revokeFields) });
+    const check = await openDb(inject('databaseUrl'));
+    try {
+      expect((await check.prisma.ingestToken.findFirstOrThrow({ where: { name: 'control-token' } })).revokedAt).toBeNull();
+    } finally {
+      await check.close();
+    }
+    await page.request.post(`${base()}/settings`, { multipart: Object.fromEntries(revokeFields) });
+    const after = await openDb(inject('databaseUrl'));
+    try {
+      expect((await after.prisma.ingestToken.findFirstOrThrow({ where: { name: 'control-token' } })).revokedAt).not.toBeNull();
+    } finally {
+      await after.close();
+    }
     await forger.close();
     await page.close();
   });

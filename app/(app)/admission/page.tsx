@@ -21,7 +21,7 @@ export default async function AdmissionPage() {
         <section className="panel">
           <table>
             <thead><tr><th>Rule</th><th>Severity</th><th>Mode</th><th>Scope</th><th>Owner</th><th className="num">Open violations</th></tr></thead>
-            <tbody>{rules.map((r) => <tr key={r.id}><td>{r.title}</td><td>{r.severity}</td><td>{r.mode}</td><td>{r.scope}</td><td>{r.owner ?? '–'}</td><td className="num">{r.open}</td></tr>)}</tbody>
+            <tbody>{rules.map((r) => <tr key={r.id}><td><a href={`/admission/${encodeURIComponent(r.id)}`}>{r.title}</a></td><td>{r.severity}</td><td>{r.mode}</td><td>{r.scope}</td><td>{r.owner ?? '–'}</td><td className="num">{r.open}</td></tr>)}</tbody>
           </table>
         </section>
       )}
@@ -30,7 +30,7 @@ export default async function AdmissionPage() {
           <h2>Violations</h2>
           <table>
             <thead><tr><th>Rule</th><th>Subject</th><th>Status</th><th>First seen</th><th>Last seen</th><th className="num">Count</th></tr></thead>
-            <tbody>{violations.map((v) => <tr key={v.id}><td>{v.rule}</td><td>{v.subject}</td><td>{v.status}</td><td>{day(v.firstSeen)}</td><td>{day(v.lastSeen)}</td><td className="num">{v.count}</td></tr>)}</tbody>
+            <tbody>{violations.map((v) => <tr key={v.id}><td><a href={`/admission/${encodeURIComponent(v.ruleId)}`}>{v.rule}</a></td><td>{v.subject}</td><td>{v.status}</td><td>{day(v.firstSeen)}</td><td>{day(v.lastSeen)}</td><td className="num">{v.count}</td></tr>)}</tbody>
           </table>
         </section>
       )}

@@ -10,8 +10,9 @@ export const dynamic = 'force-dynamic';
 
 export default async function StagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/stages');
-  const range = resolveRange(rangeSchema.parse(await searchParams), getSettings().timeZone);
-  const stages = await getStagesView(await getDb(), range);
+  const input = rangeSchema.parse(await searchParams);
+  const range = resolveRange(input, getSettings().timeZone);
+  const stages = await getStagesView(await getDb(), range, input.grain);
   const q = `from=${range.from}&to=${range.to}`;
   return (
     <>
@@ -19,6 +20,7 @@ export default async function StagesPage({ searchParams }: { searchParams: Promi
       <form className="filters" method="get" aria-label="Range">
         <label>From<input type="date" name="from" defaultValue={range.from} /></label>
         <label>To<input type="date" name="to" defaultValue={range.to} /></label>
+        <label>Chart by<select name="grain" defaultValue={input.grain}><option value="day">day</option><option value="week">week</option></select></label>
         <button type="submit" className="secondary">Apply</button>
       </form>
       <section className="panel">

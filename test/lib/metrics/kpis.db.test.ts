@@ -32,3 +32,17 @@ describe('the overview KPIs', () => {
     expect(await getAdmissionOverview(t.db)).toEqual({ rules: [], violations: [] });
   });
 });
+
+describe('an admission rule page', () => {
+  it('shows a rule with its violations, and nothing for an unknown rule', async () => {
+    const { getAdmissionRule } = await import('../../../lib/metrics/admission');
+    await t.db.prisma.admissionRule.create({ data: { id: 'no-mixed-hosts', title: 'No test and online containers on one host', kind: 'mixed-host', severity: 'critical', mode: 'audit', scope: 'host', ownerId: 'compute' } });
+    await t.db.prisma.admissionViolation.create({ data: { ruleId: 'no-mixed-hosts', subjectType: 'host', subjectId: 'web-1', firstSeen: new Date('2026-11-17T00:00:00Z'), lastSeen: new Date('2026-11-18T00:00:00Z'), count: 2, evidence: { runs: [1, 2] } } });
+    const rule = await getAdmissionRule(t.db, 'no-mixed-hosts');
+    expect(rule).toMatchObject({ title: 'No test and online containers on one host', owner: { name: 'Compute Platform' } });
+    expect(rule!.violations.map((v) => [v.subjectId, v.count, v.status])).toEqual([['web-1', 2, 'open']]);
+    expect(await getAdmissionRule(t.db, 'nope')).toBeNull();
+    const overview = await getAdmissionOverview(t.db);
+    expect(overview.rules).toEqual([expect.objectContaining({ id: 'no-mixed-hosts', open: 1 })]);
+  });
+});

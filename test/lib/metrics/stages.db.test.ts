@@ -39,6 +39,8 @@ describe('the stages view', () => {
     expect(pull).toMatchObject({ attempts: 3, failures: 1, successes: 2, firstPassRate: 0.5, previousRate: 1, cumulativeYield: 0.5 });
     expect(pull.daily.find((d) => d.day === '2026-11-18')!.rate).toBe(0.5);
     expect(pull.daily.find((d) => d.day === '2026-11-15')!.rate).toBeNull();
+    const weekly = (await getStagesView(t.db, { from: '2026-11-09', to: '2026-11-22' }, 'week')).find((s) => s.key === 'image-pull')!;
+    expect(weekly.daily).toEqual([{ day: '2026-W46', rate: 1 }, { day: '2026-W47', rate: 2 / 3 }]);
   });
 
   it("drills into a stage's classes, services and hosts", async () => {
