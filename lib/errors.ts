@@ -8,7 +8,8 @@ export class HttpError extends Error {
   }
 }
 export class UnauthorizedError extends HttpError {
-  constructor(message = 'missing or invalid bearer token') {
+  /** `bearer`: the caller authenticates with a bearer token (the answer then says so in WWW-Authenticate). */
+  constructor(message = 'missing or invalid bearer token', readonly bearer = true) {
     super(401, message);
   }
 }
@@ -26,7 +27,7 @@ export class ValidationError extends HttpError {
 /** A JSON error answer for a route; unexpected errors become 500 without leaking internals. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) {
-    const headers: Record<string, string> = error.status === 401 && error.message.includes('token') ? { 'www-authenticate': 'Bearer' } : {};
+    const headers: Record<string, string> = error instanceof UnauthorizedError && error.bearer ? { 'www-authenticate': 'Bearer' } : {};
     return Response.json({ error: error.message, ...(error.details ? { details: error.details } : {}) }, { status: error.status, headers });
   }
   console.error(error);

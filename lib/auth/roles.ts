@@ -21,6 +21,6 @@ export function hasRole(user: Pick<AuthUser, 'role'> | null, needed: Role): bool
 
 /** Throws UnauthorizedError without a user, ForbiddenError when the user's role is below `needed`. */
 export function assertRole(user: Pick<AuthUser, 'role'> | null, needed: Role): void {
-  if (!user) throw new UnauthorizedError('sign in first');
+  if (!user) throw new UnauthorizedError('sign in first', false);
   if (!hasRole(user, needed)) throw new ForbiddenError(`this needs the ${needed} role; you are a ${user.role}`);
 }
