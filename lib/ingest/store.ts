@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { inTransaction, insertRows, inList, queryRows, type Column, type Queryable } from '../sql';
+import { inTransaction, insertMapped, insertRows, inList, queryRows, type Column, type Queryable } from '../sql';
 import { dayInZone, isoToDbTimestamp, toDbTimestamp } from '../time/day';
 import type { IngestRecord } from './record';
 import { computeRolloutState, type RunFacts } from './rollout-state';
@@ -46,14 +46,15 @@ function toRow(record: IngestRecord, timeZone: string): Row {
   return { record, key: recordKey(record), facts, day: dayInZone(started, timeZone), id: 0 };
 }
 
-function stageRunValues(row: Row, batchId: number | null): unknown[] {
+/** Pushes a row's StageRun values, in STAGE_RUN_COLUMNS order. */
+function pushStageRunValues(row: Row, batchId: number | null, args: unknown[]): void {
   const { record: r, facts } = row;
   const duration = r.durationMs ?? (facts.finishedAt !== null ? facts.finishedAt - facts.startedAt : null);
-  return [
+  args.push(
     row.key, r.rollout, r.service, r.stage, r.attempt, r.status, r.env, r.host ?? null, isoToDbTimestamp(r.startedAt, facts.startedAt),
     facts.finishedAt !== null ? toDbTimestamp(facts.finishedAt) : null, duration, row.day, r.errorMessage ?? null,
     r.errorCode ?? null, r.manual, r.attrs ? JSON.stringify(r.attrs) : null, batchId,
-  ];
+  );
 }
 
 /**
@@ -67,7 +68,8 @@ export async function storeRecords(ctx: StoreContext, records: readonly IngestRe
   const inserted = await inTransaction(ctx.db, async (tx) => {
     await insertServices(ctx, tx, rows);
     const fresh = await insertNewRollouts(ctx, tx, rows);
-    const stored = await insertRows<{ id: number; key: string }>(tx, ctx.db.kind, { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' }, rows.map((r) => stageRunValues(r, batchId)));
+    const spec = { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' };
+    const stored = await insertMapped<Row, { id: number; key: string }>(tx, ctx.db.kind, spec, rows, (row, args) => pushStageRunValues(row, batchId, args));
     const insertedRows = matchStored(rows, stored);
     await addErrorEvents(ctx, tx, insertedRows);
     await addRollups(ctx, tx, insertedRows);
@@ -79,7 +81,11 @@ export async function storeRecords(ctx: StoreContext, records: readonly IngestRe
 
 /** The StageRun column values of records, as storeRecords writes them (the ingest benchmark reuses it). */
 export function buildStageRunRows(records: readonly IngestRecord[], timeZone: string, batchId: number | null): unknown[][] {
-  return records.map((r) => stageRunValues(toRow(r, timeZone), batchId));
+  return records.map((r) => {
+    const values: unknown[] = [];
+    pushStageRunValues(toRow(r, timeZone), batchId, values);
+    return values;
+  });
 }
 
 /** The rows that were stored now (RETURNING gave their ids); a key twice in one batch is stored once. */
