@@ -19,6 +19,7 @@ const settingsSchema = z.object({
   ROLLSCOPE_CHAIN_FILE: z.string().default(''),
   ROLLSCOPE_CATEGORIES_FILE: z.string().default(''),
   ROLLSCOPE_ROUTING_FILE: z.string().default(''),
+  ROLLSCOPE_ADMISSION_FILE: z.string().default(''),
   ROLLSCOPE_DATA_DIR: z.string().default('./data'),
   ROLLSCOPE_INBOX_DIR: z.string().default(''),
   INGEST_TOKENS: z.string().default(''),
@@ -26,6 +27,7 @@ const settingsSchema = z.object({
   INGEST_MAX_LINE_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   IMPORT_CRON: z.string().default('0 1 * * *'),
   DIGEST_CRON: z.string().default('0 17 * * 5'),
+  ADMISSION_CRON: z.string().default('30 1 * * *'),
   SMTP_URL: z.string().default(''),
   MAIL_FROM: z.string().default('Rollscope <rollscope@localhost>'),
   ROLLSCOPE_BASE_URL: z.url().default('http://localhost:3000'),
@@ -49,6 +51,7 @@ export type Settings = {
   chainFile: string | null;
   categoriesFile: string | null;
   routingFile: string | null;
+  admissionFile: string | null;
   dataDir: string;
   inboxDir: string;
   ingestTokens: string[];
@@ -56,6 +59,7 @@ export type Settings = {
   maxLineBytes: number;
   importCron: string;
   digestCron: string;
+  admissionCron: string;
   /** SMTP connection URL (smtp://user:pass@host:587); empty: messages go to <data>/outbox as .eml files. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -102,6 +106,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     chainFile: s.ROLLSCOPE_CHAIN_FILE ? path.resolve(cwd, s.ROLLSCOPE_CHAIN_FILE) : null,
     categoriesFile: s.ROLLSCOPE_CATEGORIES_FILE ? path.resolve(cwd, s.ROLLSCOPE_CATEGORIES_FILE) : null,
     routingFile: s.ROLLSCOPE_ROUTING_FILE ? path.resolve(cwd, s.ROLLSCOPE_ROUTING_FILE) : null,
+    admissionFile: s.ROLLSCOPE_ADMISSION_FILE ? path.resolve(cwd, s.ROLLSCOPE_ADMISSION_FILE) : null,
     dataDir,
     inboxDir: s.ROLLSCOPE_INBOX_DIR ? path.resolve(cwd, s.ROLLSCOPE_INBOX_DIR) : path.join(dataDir, 'inbox'),
     ingestTokens: s.INGEST_TOKENS.split(',').map((t) => t.trim()).filter(Boolean),
@@ -109,6 +114,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     maxLineBytes: s.INGEST_MAX_LINE_BYTES,
     importCron: s.IMPORT_CRON,
     digestCron: s.DIGEST_CRON,
+    admissionCron: s.ADMISSION_CRON,
     smtpUrl: s.SMTP_URL || null,
     mailFrom: s.MAIL_FROM,
     baseUrl: s.ROLLSCOPE_BASE_URL.replace(/\/+$/, ''),

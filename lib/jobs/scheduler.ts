@@ -1,4 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { loadAdmissionRules } from '../admission/config';
+import { runAdmissionCheck } from '../admission/check';
 import type { Db } from '../db';
 import type { Settings } from '../env';
 import { runWeeklyDigest, type DigestOutcome } from '../digest/run-weekly-digest';
@@ -9,7 +11,7 @@ import { recordJobRun } from './job-runs';
 import { withLock } from './lock';
 import { previousOccurrence, validateSchedule } from './schedule';
 
-export type SchedulerSettings = Pick<Settings, 'importCron' | 'digestCron' | 'timeZone' | 'inboxDir' | 'chainFile' | 'maxLineBytes'> & Parameters<typeof runWeeklyDigest>[0]['settings'];
+export type SchedulerSettings = Pick<Settings, 'importCron' | 'digestCron' | 'admissionCron' | 'admissionFile' | 'timeZone' | 'inboxDir' | 'chainFile' | 'maxLineBytes'> & Parameters<typeof runWeeklyDigest>[0]['settings'];
 export type Scheduler = {
   /** Runs the jobs whose schedule matches this minute. */
   tick: (now: Date) => Promise<void>;
@@ -30,7 +32,8 @@ export async function findMissedDigest(db: Db, settings: Pick<Settings, 'digestC
 
 /**
  * The scheduler: one node-cron task ticks every minute and runs the jobs whose cron expression
- * (in ROLLSCOPE_TIMEZONE) matches that minute — the daily inbox import and the weekly digest —
+ * (in ROLLSCOPE_TIMEZONE) matches that minute — the daily inbox import, the daily admission check
+ * and the weekly digest —
  * each under a database lock and recorded in JobRun. Driven by `tick(now)`, so tests use a clock.
  */
 export function createScheduler(deps: { db: Db; mailer: Mailer; settings: SchedulerSettings; log?: (line: string) => void; retry?: Parameters<typeof runWeeklyDigest>[0]['retry'] }): Scheduler {
@@ -38,8 +41,11 @@ export function createScheduler(deps: { db: Db; mailer: Mailer; settings: Schedu
   const log = deps.log ?? (() => undefined);
   validateSchedule('IMPORT_CRON', settings.importCron, settings.timeZone);
   validateSchedule('DIGEST_CRON', settings.digestCron, settings.timeZone);
+  validateSchedule('ADMISSION_CRON', settings.admissionCron, settings.timeZone);
+  const rules = loadAdmissionRules(settings.admissionFile);
   const importAt = cron.createTask(settings.importCron, () => undefined, { timezone: settings.timeZone });
   const digestAt = cron.createTask(settings.digestCron, () => undefined, { timezone: settings.timeZone });
+  const admissionAt = cron.createTask(settings.admissionCron, () => undefined, { timezone: settings.timeZone });
   let ticker: ScheduledTask | null = null;
 
   const digest = async (now: Date, trigger: 'schedule' | 'catch-up', week: string) => {
@@ -55,11 +61,18 @@ export function createScheduler(deps: { db: Db; mailer: Mailer; settings: Schedu
     const r = ran.result;
     log(`inbox import: ${r.files} file(s), ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected${r.failedFiles.length ? `; see failed/: ${r.failedFiles.join(', ')}` : ''}`);
   };
+  const admission = async (now: Date) => {
+    const ran = await withLock(db, 'admission-check', () => recordJobRun(db, 'admission-check', () => runAdmissionCheck({ db, rules, now, timeZone: settings.timeZone })));
+    if (!ran) return log('admission check: another scheduler is running it');
+    const r = ran.result;
+    log(`admission check: ${r.rules} rules, ${r.findings} findings; ${r.opened} opened, ${r.reopened} reopened, ${r.resolved} resolved`);
+  };
   const guard = (name: string, job: () => Promise<unknown>) => job().catch((error: Error) => log(`${name} failed: ${error.message}`));
 
   const scheduler: Scheduler = {
     tick: async (now) => {
       if (importAt.match(now)) await guard('inbox import', inbox);
+      if (admissionAt.match(now)) await guard('admission check', () => admission(now));
       if (digestAt.match(now)) await guard('digest', () => digest(now, 'schedule', weekJustEnding(now.getTime(), settings.timeZone)));
     },
     catchUp: async (now) => {
@@ -73,7 +86,7 @@ export function createScheduler(deps: { db: Db; mailer: Mailer; settings: Schedu
     },
     stop: async () => {
       await ticker?.stop();
-      await Promise.all([importAt.destroy(), digestAt.destroy(), ticker?.destroy()]);
+      await Promise.all([importAt.destroy(), digestAt.destroy(), admissionAt.destroy(), ticker?.destroy()]);
     },
   };
   return scheduler;

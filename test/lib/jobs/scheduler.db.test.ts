@@ -15,7 +15,7 @@ async function setup(timeZone = 'Europe/Berlin') {
   const t: TestDb = await createDigestDb();
   const smtp: TestSmtp = await startSmtpServer();
   open.push(t, smtp);
-  const settings = { ...digestSettings({ timeZone }), importCron: '0 1 * * *', digestCron: '0 17 * * 5', inboxDir: `${digestSettings().outboxDir}/inbox`, chainFile: null, maxLineBytes: 65536 };
+  const settings = { ...digestSettings({ timeZone }), importCron: '0 1 * * *', digestCron: '0 17 * * 5', admissionCron: '30 1 * * *', admissionFile: null, inboxDir: `${digestSettings().outboxDir}/inbox`, chainFile: null, maxLineBytes: 65536 };
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: settings.outboxDir });
   const scheduler = createScheduler({ db: t.db, mailer, settings, retry: { attempts: 2, baseDelayMs: 5 } });
   open.push({ close: scheduler.stop });
