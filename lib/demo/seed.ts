@@ -1,5 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { runAdmissionCheck } from '../admission/check';
+import { loadAdmissionRules } from '../admission/config';
 import type { Db } from '../db';
 import type { Settings } from '../env';
 import { ingestFile, listInputFiles, prepareIngest } from '../ingest/sources';
@@ -17,11 +19,11 @@ const RANKED_WEEKS = 4;
 /**
  * Loads the demo data (the last DEMO_DEFAULTS.days days up to now) when the database holds no
  * stage runs yet: writes the generator's files under <data>/demo, ingests them like any input, then
- * classifies the errors and ranks the last weeks as the Friday job would.
+ * classifies the errors and ranks the last weeks as the Friday job would, and checks the admission rules.
  */
 export async function seedDemoIfEmpty(deps: {
   db: Db;
-  settings: Pick<Settings, 'dataDir' | 'chainFile' | 'timeZone' | 'maxLineBytes' | 'categoriesFile' | 'routingFile'>;
+  settings: Pick<Settings, 'dataDir' | 'chainFile' | 'timeZone' | 'maxLineBytes' | 'categoriesFile' | 'routingFile' | 'admissionFile'>;
   now?: Date;
   demo?: Partial<Pick<DemoOptions, 'days' | 'rolloutsPerDay' | 'services' | 'seed'>>;
   log?: (line: string) => void;
@@ -48,6 +50,7 @@ export async function seedDemoIfEmpty(deps: {
   const today = dayInZone(now.getTime(), deps.settings.timeZone);
   const weeks = Array.from({ length: RANKED_WEEKS }, (_, i) => isoWeekOfDay(addDays(today, -7 * (RANKED_WEEKS - 1 - i))));
   for (const week of weeks) await classifyAndRank({ db: deps.db, settings: deps.settings, week, now });
+  await runAdmissionCheck({ db: deps.db, rules: loadAdmissionRules(deps.settings.admissionFile), now, timeZone: deps.settings.timeZone });
   const classes = await deps.db.prisma.errorClass.count({ where: { mergedIntoId: null } });
   return { seeded: true, files: written.files.length, records: written.records, accepted, classes, weeks, seconds: (Date.now() - started) / 1000 };
 }

@@ -32,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await applyMigrations(databaseUrl);
   const db = await openDb(databaseUrl);
   await syncChain(db, loadChainConfig(null));
-  await seedDemoIfEmpty({ db, settings: { dataDir, chainFile: null, timeZone: 'UTC', maxLineBytes: 65536, categoriesFile: null, routingFile: null }, demo: { days: 21, rolloutsPerDay: 80, services: 30 } });
+  await seedDemoIfEmpty({ db, settings: { dataDir, chainFile: null, timeZone: 'UTC', maxLineBytes: 65536, categoriesFile: null, routingFile: null, admissionFile: null }, demo: { days: 21, rolloutsPerDay: 80, services: 30 } });
   for (const [role, email] of Object.entries(USERS)) await createUser(db, { email, name: role, role: role as keyof typeof USERS, password: PASSWORD });
   await db.close();
 

@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from '../../helpers/db';
 
 let t: TestDb;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rollscope-seed-'));
-const settings = { dataDir, chainFile: null, timeZone: 'UTC', maxLineBytes: 65536, categoriesFile: null, routingFile: null };
+const settings = { dataDir, chainFile: null, timeZone: 'UTC', maxLineBytes: 65536, categoriesFile: null, routingFile: null, admissionFile: null };
 const now = new Date('2026-11-26T15:00:00Z');
 
 beforeAll(async () => {
@@ -32,6 +32,7 @@ describe('the demo seed of the quick start', () => {
     const w47 = await getRankingSnapshot(t.db, '2026-W47');
     expect(w47!.classes.length).toBeGreaterThan(5);
     expect(w47!.chain.finished).toBeGreaterThan(200);
+    expect(await t.db.prisma.admissionRule.count()).toBe(3);
   });
 
   it('leaves a database that already holds stage runs alone', async () => {
