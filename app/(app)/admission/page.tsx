@@ -14,8 +14,8 @@ export default async function AdmissionPage() {
       <p className="subtle">The entry rules every system and rollout must satisfy — the “manual” of the container platform — and where they were broken.</p>
       {rules.length === 0 ? (
         <section className="panel empty">
-          <h2>No admission rules are configured yet</h2>
-          <p className="subtle">The rules engine (a host must not mix test and online containers, a service’s image is built on its fixed pre-release host, dependent systems keep a minimum success rate, …) is not part of this version. Once rules are loaded, this page lists each rule with its open violations, evidence and trend.</p>
+          <h2>No admission rules are loaded yet</h2>
+          <p className="subtle">Rules are read from the admission rules file (README, “Admission rules”) and evaluated by the scheduler every night (ADMISSION_CRON). Run <code>npm run admission:check</code> to load and evaluate them now; this page then lists each rule with its open violations and evidence.</p>
         </section>
       ) : (
         <section className="panel">
