@@ -80,7 +80,7 @@ export function createScheduler(deps: { db: Db; mailer: Mailer; settings: Schedu
       return week ? digest(now, 'catch-up', week) : null;
     },
     start: async () => {
-      log(`scheduler started (${settings.timeZone}): inbox import "${settings.importCron}", digest "${settings.digestCron}", mail via ${deps.mailer.kind} ${deps.mailer.describe}`);
+      log(`scheduler started (${settings.timeZone}): inbox import "${settings.importCron}", admission check "${settings.admissionCron}", digest "${settings.digestCron}", mail via ${deps.mailer.kind} ${deps.mailer.describe}`);
       ticker = cron.schedule('* * * * *', (ctx) => scheduler.tick(ctx.triggeredAt), { noOverlap: true, name: 'rollscope-minute' });
       await guard('digest catch-up', () => scheduler.catchUp(new Date()));
     },
