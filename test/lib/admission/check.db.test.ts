@@ -76,9 +76,9 @@ describe('accountable-owner', () => {
 describe('the rules file and the history', () => {
   it('ships rules that load, and loads them into the database', async () => {
     const rules = loadAdmissionRules(null);
-    expect(rules.map((r) => r.kind).sort()).toEqual(['accountable-owner', 'max-manual-interventions', 'stage-success-floor']);
+    expect(rules.map((r) => r.kind).sort()).toEqual(['accountable-owner', 'fixed-prerelease-host', 'max-manual-interventions', 'mixed-host', 'stage-success-floor']);
     await check(rules, '2026-11-20T12:00:00Z');
-    expect(await t.db.prisma.admissionRule.count({ where: { active: true } })).toBe(3);
+    expect(await t.db.prisma.admissionRule.count({ where: { active: true } })).toBe(5);
   });
 
   it('names the file and the field of each error', () => {

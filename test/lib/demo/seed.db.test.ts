@@ -32,7 +32,9 @@ describe('the demo seed of the quick start', () => {
     const w47 = await getRankingSnapshot(t.db, '2026-W47');
     expect(w47!.classes.length).toBeGreaterThan(5);
     expect(w47!.chain.finished).toBeGreaterThan(200);
-    expect(await t.db.prisma.admissionRule.count()).toBe(3);
+    expect(await t.db.prisma.admissionRule.count()).toBe(5);
+    // The demo breaks the host rules on purpose (see lib/demo).
+    expect(await t.db.prisma.admissionViolation.count({ where: { ruleId: { in: ['no-mixed-hosts', 'fixed-prerelease-host'] } } })).toBeGreaterThan(0);
   });
 
   it('leaves a database that already holds stage runs alone', async () => {

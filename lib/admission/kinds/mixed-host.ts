@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { addDays, dayInZone } from '../../time/day';
+import { defineKind, type Finding } from '../kind';
+
+/** A host must not run test and online containers at the same time (within `overlapMinutes`). */
+export const mixedHost = defineKind({
+  kind: 'mixed-host',
+  scope: 'host',
+  configSchema: z.object({ overlapMinutes: z.number().int().min(0).max(24 * 60).default(60), windowDays: z.number().int().min(1).max(90).default(7) }),
+  windowDays: (c) => c.windowDays,
+  async evaluate({ db, now, timeZone }, c) {
+    const from = addDays(dayInZone(now.getTime(), timeZone), -(c.windowDays - 1));
+    const runs = await db.prisma.stageRun.findMany({
+      where: { day: { gte: from }, env: { in: ['test', 'online'] }, host: { not: null } },
+      select: { host: true, env: true, startedAt: true, finishedAt: true, rolloutId: true, stageKey: true },
+    });
+    const byHost = new Map<string, typeof runs>();
+    for (const r of runs) {
+      const list = byHost.get(r.host!);
+      if (list) list.push(r);
+      else byHost.set(r.host!, [r]);
+    }
+    const slack = c.overlapMinutes * 60_000;
+    const findings: Finding[] = [];
+    for (const [host, list] of byHost) {
+      const tests = list.filter((r) => r.env === 'test');
+      const online = list.filter((r) => r.env === 'online');
+      if (tests.length === 0 || online.length === 0) continue;
+      const clash = tests.flatMap((t) => {
+        const tEnd = (t.finishedAt ?? t.startedAt).getTime() + slack;
+        const o = online.find((x) => x.startedAt.getTime() <= tEnd && (x.finishedAt ?? x.startedAt).getTime() + slack >= t.startedAt.getTime());
+        return o ? [{ test: { rolloutId: t.rolloutId, stage: t.stageKey, at: t.startedAt.toISOString() }, online: { rolloutId: o.rolloutId, stage: o.stageKey, at: o.startedAt.toISOString() } }] : [];
+      });
+      if (clash.length) findings.push({ subjectType: 'host', subjectId: host, evidence: { overlapMinutes: c.overlapMinutes, clashes: clash.length, examples: clash.slice(0, 5) } });
+    }
+    return findings;
+  },
+});
