@@ -1,11 +1,11 @@
 import { formatCount, formatPercent, formatPointChange } from '../../lib/format';
-import type { StageSummary } from '../../lib/metrics/overview';
+import type { StageRow } from '../../lib/metrics/stages';
 
 // A stage below this success rate is drawn in red: one stage at 97% already costs 3% of all rollouts.
 const LOW_RATE = 0.98;
 
 /** Per-stage attempts, failures and success rate, in chain order, with the change vs the previous window. */
-export function StageTable({ stages }: { stages: StageSummary[] }) {
+export function StageTable({ stages }: { stages: StageRow[] }) {
   return (
     <table>
       <thead>

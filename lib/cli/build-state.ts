@@ -12,7 +12,7 @@ async function newestMtime(target: string): Promise<number> {
   return newest;
 }
 
-/** True when a source the web build depends on changed after the last `next build`. */
+/** True when there is no build yet, or a source the web build depends on changed after it. */
 export async function buildIsStale(root: string): Promise<boolean> {
   const built = (await stat(path.join(root, '.next', 'BUILD_ID')).catch(() => null))?.mtimeMs ?? 0;
   for (const item of WATCHED) if ((await newestMtime(path.join(root, item))) > built) return true;

@@ -2,7 +2,6 @@
 // build the web app when its sources changed, then run the web server and the scheduler side by
 // side until Ctrl-C stops both.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { applyMigrations } from '../../prisma/tools/migrations';
 import { createIngestToken } from '../auth/ingest-tokens';
@@ -37,7 +36,7 @@ await runCli(async () => {
   const admin = await ensureFirstAdmin(db);
   if (admin) say(`dashboard sign-in (shown once, keep it): ${admin.email} / ${admin.password}`);
   await db.close();
-  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || (await buildIsStale(ROOT))) {
+  if (await buildIsStale(ROOT)) {
     say('building the web app (next build)…');
     await waitFor(spawn(bin('next'), ['build'], { cwd: ROOT, stdio: 'inherit', env: childEnv }), true);
   }

@@ -44,7 +44,7 @@ try {
   console.log(`insert step: ${fmt(insertRate)} records/s; raw better-sqlite3 ceiling on the same rows and table: ${fmt(ceiling)} rows/s; ratio ${(insertRate / ceiling).toFixed(2)}`);
   console.log(`peak RSS of the ingest process: ${fmt(report.peakRssBytes / 1024 / 1024)} MB`);
 
-  const http = await measureHttpPath({ root: ROOT, dir: work, demo: { ...base, rolloutsPerDay: computeRolloutsPerDay(Number(values['http-records']), base) } });
+  const http = await measureHttpPath({ dir: work, demo: { ...base, rolloutsPerDay: computeRolloutsPerDay(Number(values['http-records']), base) } });
   console.log(`HTTP path: ${fmt(http.records)} records in ${http.requests} requests of ${fmt(http.perRequest)} records, ${http.seconds.toFixed(1)} s = ${fmt(http.records / http.seconds)} records/s`);
 } finally {
   await rm(work, { recursive: true, force: true });

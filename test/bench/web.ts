@@ -3,8 +3,7 @@
 // over 90 days), classifies and ranks every week, starts the production build, and prints each
 // page's server response time (median and p95 over repeated loads, after warm-up) next to a static
 // file served by the same server in the same run.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +11,6 @@ import { createSession, SESSION_COOKIE } from '../../lib/auth/sessions';
 import { createUser } from '../../lib/auth/users';
 import { loadChainConfig } from '../../lib/chain/config';
 import { syncChain } from '../../lib/chain/sync';
-import { buildIsStale } from '../../lib/cli/build-state';
 import { openDb } from '../../lib/db';
 import { computeRolloutsPerDay, writeDemoFiles } from '../../lib/demo/write-files';
 import { ingestFile, listInputFiles, prepareIngest } from '../../lib/ingest/sources';
@@ -20,9 +18,8 @@ import { classifyAndRank } from '../../lib/rank/classify-and-rank';
 import { addDays } from '../../lib/time/day';
 import { isoWeekOfDay } from '../../lib/time/iso-week';
 import { applyMigrations } from '../../prisma/tools/migrations';
-import { freePort } from '../helpers/net';
+import { startNextServer } from '../helpers/next-server';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, days: { type: 'string', default: '90' }, loads: { type: 'string', default: '20' } } });
 const work = mkdtempSync(path.join(os.tmpdir(), 'rollscope-bench-web-'));
 const url = `file:${path.join(work, 'web.db')}`;
@@ -49,16 +46,9 @@ try {
   await db.close();
   console.log(`data: ${fmt(written.records)} stage runs over ${base.days} days, ${weeks.length} weeks ranked, in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
-  const next = path.join(ROOT, 'node_modules', '.bin', 'next');
-  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || (await buildIsStale(ROOT))) spawnSync(next, ['build'], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-  const port = await freePort();
-  const server = spawn(next, ['start', '-p', String(port)], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore' });
+  const server = await startNextServer({ DATABASE_URL: url });
   try {
-    const origin = `http://127.0.0.1:${port}`;
-    for (let i = 0; !(await fetch(`${origin}/api/health`).then((r) => r.ok).catch(() => false)); i += 1) {
-      if (i > 120) throw new Error('server did not start');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const { origin } = server;
     const pages = ['/icon.svg', '/', '/errors', `/errors/${top.classId}`, '/stages', '/stages/image-pull', '/admission', '/quarantine', '/digests', '/settings'];
     const loads = Number(values.loads);
     const results: { page: string; median: number; p95: number }[] = [];
@@ -79,7 +69,7 @@ try {
     const worst = results.slice(1).reduce((a, r) => (r.p95 > a.p95 ? r : a));
     console.log(`\nslowest page: ${worst.page}, p95 ${worst.p95.toFixed(0)} ms (target < 300 ms)`);
   } finally {
-    server.kill('SIGTERM');
+    server.stop();
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,21 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createUser } from '../../lib/auth/users';
-import { buildIsStale } from '../../lib/cli/build-state';
 import { loadChainConfig } from '../../lib/chain/config';
 import { syncChain } from '../../lib/chain/sync';
 import { openDb } from '../../lib/db';
 import { seedDemoIfEmpty } from '../../lib/demo/seed';
 import { applyMigrations } from '../../prisma/tools/migrations';
-import { freePort } from '../helpers/net';
+import { startNextServer } from '../helpers/next-server';
 import { HAS_CHROMIUM } from '../helpers/browser';
 
 export const USERS = { admin: 'admin@e2e.test', engineer: 'engineer@e2e.test', viewer: 'viewer@e2e.test' } as const;
 export const PASSWORD = 'e2e-password-123';
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,7 +21,7 @@ declare module 'vitest' {
   }
 }
 
-/** Seeds a fresh database, builds the app when its sources changed, and starts `next start` on a free port. */
+/** Seeds a fresh database and starts the production server on it (built when its sources changed). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!HAS_CHROMIUM) return async () => undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rollscope-e2e-'));
@@ -36,24 +33,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   for (const [role, email] of Object.entries(USERS)) await createUser(db, { email, name: role, role: role as keyof typeof USERS, password: PASSWORD });
   await db.close();
 
-  const next = path.join(ROOT, 'node_modules', '.bin', 'next');
-  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || (await buildIsStale(ROOT))) {
-    const built = spawnSync(next, ['build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-    if (built.status !== 0) throw new Error('next build failed');
-  }
-  const port = await freePort();
-  const server: ChildProcess = spawn(next, ['start', '-p', String(port)], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, ROLLSCOPE_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore' });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    if (i > 120) throw new Error(`${baseUrl} did not start`);
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok).catch(() => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const server = await startNextServer({ DATABASE_URL: databaseUrl, ROLLSCOPE_DATA_DIR: dataDir });
+  const baseUrl = server.origin;
   project.provide('baseUrl', baseUrl);
   project.provide('databaseUrl', databaseUrl);
   return async () => {
-    server.kill('SIGTERM');
+    server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -45,6 +45,6 @@ describe('getOverview', () => {
     const pull = o.stages.find((s) => s.key === 'image-pull')!;
     expect(pull).toMatchObject({ attempts: 3, successes: 2, failures: 1, successRate: 2 / 3, previousRate: 0.5 });
     expect(o.stages.find((s) => s.key === 'test-build')).toMatchObject({ attempts: 0, successRate: null });
-    expect(o.stageRateProduct).toBeCloseTo(2 / 3, 10);
+    expect(pull.cumulativeYield).toBeCloseTo(2 / 3, 10);
   });
 });
