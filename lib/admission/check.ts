@@ -1,76 +1,101 @@
 import type { Db } from '../db';
-import { weekOfInstant } from '../time/iso-week';
-import { AdmissionConfigError, type AdmissionRuleConfig } from './config';
-import type { Finding } from './kind';
+import { withLock } from '../jobs/lock';
+import { AdmissionConfigError, type AdmissionPolicy } from './config';
 import { RULE_KINDS } from './kinds';
+import { NewRuns } from './new-runs';
+import { updateAdmissionState } from './state';
+import { recordFinding, resolveStale, type Outcome } from './violations';
 
-export type CheckResult = { rules: number; findings: number; opened: number; updated: number; reopened: number; resolved: number };
+export { getViolationHistory } from './violations';
 
-const DAY_MS = 86_400_000;
+export type CheckResult = { rules: number; runs: number; findings: number } & Record<Outcome, number>;
+type Deps = { db: Db; policy: AdmissionPolicy; now?: Date; timeZone: string };
+
+const STATE_CURSOR = 'state';
+const ruleCursor = (id: string) => `rule:${id}`;
+/** Stage runs read per step of the pass after ingestion (bounded memory for a large backlog). */
+const RANGE = 200_000;
+
+const emptyResult = (rules: number): CheckResult => ({ rules, runs: 0, findings: 0, opened: 0, updated: 0, reopened: 0, resolved: 0 });
 
 /** Loads the rules into the database: upserted by id; rules no longer in the file become inactive. */
-async function syncRules(db: Db, rules: AdmissionRuleConfig[]): Promise<void> {
+async function syncRules(db: Db, policy: AdmissionPolicy): Promise<void> {
   const teams = new Set((await db.prisma.owner.findMany({ select: { id: true } })).map((o) => o.id));
-  rules.forEach((r, i) => {
+  policy.rules.forEach((r, i) => {
     if (!teams.has(r.owner)) throw new AdmissionConfigError(`admission rules.${i}.owner: "${r.owner}" is not an owner of the chain config`);
   });
-  for (const r of rules) {
+  for (const r of policy.rules) {
     const data = { title: r.title, description: r.description, kind: r.kind, severity: r.severity, mode: r.mode, scope: r.scope, config: r.config as object, ownerId: r.owner, active: true };
     await db.prisma.admissionRule.upsert({ where: { id: r.id }, create: { id: r.id, ...data }, update: data });
   }
-  await db.prisma.admissionRule.updateMany({ where: { id: { notIn: rules.map((r) => r.id) } }, data: { active: false } });
+  await db.prisma.admissionRule.updateMany({ where: { id: { notIn: policy.rules.map((r) => r.id) } }, data: { active: false } });
 }
 
 /**
- * Evaluates every rule now and keeps one violation per (rule, subject): a new breach opens one, the
- * same breach seen again updates it (last seen, count, evidence), a resolved one seen again is
- * reopened, and an open one not seen for the rule's window is resolved. Each sighting is also
- * counted in its ISO week, for the weekly history.
+ * The pass after an ingestion: reads the stage runs stored since the last pass (by id), updates the
+ * admission state (hosts, build hosts, images) and checks the per-record kinds on them. Runs under
+ * a lock; when another process holds it, returns null and that process (or the daily check) reads
+ * these runs.
  */
-export async function runAdmissionCheck(deps: { db: Db; rules: AdmissionRuleConfig[]; now?: Date; timeZone: string }): Promise<CheckResult> {
+export async function checkNewRuns(deps: Deps): Promise<CheckResult | null> {
+  const { db, policy } = deps;
+  const ran = await withLock(db, 'admission-runs', async () => {
+    const now = deps.now ?? new Date();
+    const result = emptyResult(policy.rules.length);
+    const top = (await db.prisma.stageRun.aggregate({ _max: { id: true } }))._max.id ?? 0;
+    // One cursor for the state and one per rule, so that a rule added later reads the history too.
+    const cursors = new Map((await db.prisma.admissionCursor.findMany()).map((c) => [c.name, c.lastRunId]));
+    const perRecord = policy.rules.filter((r) => RULE_KINDS[r.kind]!.checkRuns);
+    const at = (name: string) => cursors.get(name) ?? 0;
+    const start = Math.min(at(STATE_CURSOR), ...perRecord.map((r) => at(ruleCursor(r.id))));
+    if (start >= top) return result;
+    await syncRules(db, policy);
+    const advance = async (name: string, to: number) => {
+      await db.prisma.admissionCursor.upsert({ where: { name }, create: { name, lastRunId: to }, update: { lastRunId: to } });
+      cursors.set(name, to);
+    };
+    for (let from = start; from < top; ) {
+      const to = Math.min(top, from + RANGE);
+      const shared = new NewRuns(db, policy.images, from, to);
+      // Usually every cursor is at `from` and the range's facts are read once for all.
+      const runsFrom = (name: string) => (at(name) > from ? new NewRuns(db, policy.images, at(name), to) : shared);
+      if (at(STATE_CURSOR) < to) {
+        await updateAdmissionState(db, runsFrom(STATE_CURSOR));
+        await advance(STATE_CURSOR, to);
+      }
+      for (const rule of perRecord) {
+        if (at(ruleCursor(rule.id)) >= to) continue;
+        const findings = await RULE_KINDS[rule.kind]!.checkRuns!({ db, now, timeZone: deps.timeZone, images: policy.images }, rule.config, runsFrom(ruleCursor(rule.id)));
+        result.findings += findings.length;
+        for (const f of findings) result[await recordFinding(db, rule, f, now, deps.timeZone)] += 1;
+        await advance(ruleCursor(rule.id), to);
+      }
+      result.runs += to - from;
+      from = to;
+    }
+    return result;
+  });
+  return ran?.result ?? null;
+}
+
+/**
+ * The full check (daily job, `npm run admission:check`): first the pass over any stage runs not
+ * read yet, then every window rule evaluated now, then every rule's violations not seen for its
+ * window resolved.
+ */
+export async function runAdmissionCheck(deps: Deps): Promise<CheckResult> {
   const now = deps.now ?? new Date();
-  const week = weekOfInstant(now.getTime(), deps.timeZone);
-  await syncRules(deps.db, deps.rules);
-  const result: CheckResult = { rules: deps.rules.length, findings: 0, opened: 0, updated: 0, reopened: 0, resolved: 0 };
-  for (const rule of deps.rules) {
-    const findings = await RULE_KINDS[rule.kind]!.evaluate({ db: deps.db, now, timeZone: deps.timeZone }, rule.config);
-    result.findings += findings.length;
-    for (const f of findings) result[await record(deps.db, rule.id, f, now, week)] += 1;
-    const stale = new Date(now.getTime() - rule.windowDays * DAY_MS);
-    const resolved = await deps.db.prisma.admissionViolation.updateMany({ where: { ruleId: rule.id, status: { in: ['open', 'acknowledged'] }, lastSeen: { lt: stale } }, data: { status: 'resolved', resolvedAt: now } });
-    result.resolved += resolved.count;
+  const { db, policy } = deps;
+  await syncRules(db, policy);
+  const result = (await checkNewRuns({ ...deps, now })) ?? emptyResult(policy.rules.length);
+  for (const rule of policy.rules) {
+    const evaluate = RULE_KINDS[rule.kind]!.evaluate;
+    if (evaluate) {
+      const findings = await evaluate({ db, now, timeZone: deps.timeZone, images: policy.images }, rule.config);
+      result.findings += findings.length;
+      for (const f of findings) result[await recordFinding(db, rule, f, now, deps.timeZone)] += 1;
+    }
+    result.resolved += await resolveStale(db, rule, now);
   }
   return result;
-}
-
-async function record(db: Db, ruleId: string, f: Finding, now: Date, week: string): Promise<'opened' | 'updated' | 'reopened'> {
-  const key = { ruleId_subjectType_subjectId: { ruleId, subjectType: f.subjectType, subjectId: f.subjectId } };
-  const evidence = f.evidence as object;
-  const existing = await db.prisma.admissionViolation.findUnique({ where: key });
-  let outcome: 'opened' | 'updated' | 'reopened';
-  let id: number;
-  if (!existing) {
-    id = (await db.prisma.admissionViolation.create({ data: { ruleId, subjectType: f.subjectType, subjectId: f.subjectId, firstSeen: now, lastSeen: now, evidence } })).id;
-    outcome = 'opened';
-  } else {
-    const reopen = existing.status === 'resolved';
-    await db.prisma.admissionViolation.update({ where: { id: existing.id }, data: { lastSeen: now, count: { increment: 1 }, evidence, ...(reopen ? { status: 'open', resolvedAt: null } : {}) } });
-    id = existing.id;
-    outcome = reopen ? 'reopened' : 'updated';
-  }
-  await db.prisma.admissionViolationWeek.upsert({ where: { violationId_week: { violationId: id, week } }, create: { violationId: id, week }, update: { checks: { increment: 1 } } });
-  return outcome;
-}
-
-/** Violations per rule and per owner per ISO week, from the recorded sightings (newest week first). */
-export async function getViolationHistory(db: Db): Promise<{ week: string; ruleId: string; ownerId: string | null; violations: number }[]> {
-  const rows = await db.prisma.admissionViolationWeek.findMany({ include: { violation: { include: { rule: { select: { id: true, ownerId: true } } } } } });
-  const counts = new Map<string, { week: string; ruleId: string; ownerId: string | null; violations: number }>();
-  for (const r of rows) {
-    const k = `${r.week}\u0000${r.violation.ruleId}`;
-    const c = counts.get(k) ?? { week: r.week, ruleId: r.violation.ruleId, ownerId: r.violation.rule.ownerId, violations: 0 };
-    c.violations += 1;
-    counts.set(k, c);
-  }
-  return [...counts.values()].sort((a, b) => b.week.localeCompare(a.week) || a.ruleId.localeCompare(b.ruleId));
 }

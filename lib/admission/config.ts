@@ -17,15 +17,24 @@ const ruleSchema = z.object({
   kind: z.string(),
   config: z.unknown().default({}),
 });
-const fileSchema = z.object({ rules: z.array(z.unknown()) });
+/** Which stages build and push images, and the attribute that names the image (see README). */
+const imagesSchema = z.object({
+  buildStage: z.string().min(1).default('image-build'),
+  pushStage: z.string().min(1).default('image-push'),
+  attr: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and underscores').default('image'),
+});
+const fileSchema = z.object({ images: imagesSchema.default({ buildStage: 'image-build', pushStage: 'image-push', attr: 'image' }), rules: z.array(z.unknown()) });
 
+export type ImageSettings = z.infer<typeof imagesSchema>;
 export type AdmissionRuleConfig = z.infer<typeof ruleSchema> & { scope: string; windowDays: number };
+/** The whole rules file: the image settings and the rules. */
+export type AdmissionPolicy = { images: ImageSettings; rules: AdmissionRuleConfig[] };
 
 export class AdmissionConfigError extends Error {
   override name = 'AdmissionConfigError';
 }
 
-export function parseAdmissionRules(data: unknown, source: string): AdmissionRuleConfig[] {
+export function parseAdmissionRules(data: unknown, source: string): AdmissionPolicy {
   const issues: string[] = [];
   const parsed = fileSchema.safeParse(data);
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`));
@@ -45,10 +54,10 @@ export function parseAdmissionRules(data: unknown, source: string): AdmissionRul
     rules.push({ ...rule, config: config.data, scope: kind.scope, windowDays: kind.windowDays(config.data) });
   });
   if (issues.length) throw new AdmissionConfigError(`${source}: invalid admission rules\n${issues.join('\n')}`);
-  return rules;
+  return { images: parsed.data!.images, rules };
 }
 
-export function loadAdmissionRules(file: string | null): AdmissionRuleConfig[] {
+export function loadAdmissionRules(file: string | null): AdmissionPolicy {
   if (!file) return parseAdmissionRules(defaultRules, 'lib/admission/default-rules.json');
   let data: unknown;
   try {

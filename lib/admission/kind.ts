@@ -1,13 +1,32 @@
 import type { z } from 'zod';
 import type { Db } from '../db';
+import type { ImageSettings } from './config';
+import type { NewRuns } from './new-runs';
 
 /**
- * One kind of admission rule: a typed config and one evaluate function that returns the subjects
- * breaking the rule now, with evidence. Adding a kind = one module in kinds/ and one line in kinds.ts.
+ * One kind of admission rule: a typed config and the functions that check it. Adding a kind = one
+ * module in kinds/ and one line in kinds.ts.
+ *
+ * A kind checks in one of two ways: `evaluate` looks at a window of data now (the daily job and
+ * `npm run admission:check`), `checkRuns` looks at the stage runs stored by one ingestion (run right
+ * after it). `preflight` answers the pre-flight API for a planned rollout.
  */
 export type SubjectType = 'rollout' | 'host' | 'service' | 'stage' | 'error-class';
-export type Finding = { subjectType: SubjectType; subjectId: string; evidence: Record<string, unknown> };
-export type EvaluateContext = { db: Db; now: Date; timeZone: string };
+export type Finding = {
+  subjectType: SubjectType;
+  subjectId: string;
+  evidence: Record<string, unknown>;
+  /** When the breach happened, for per-record findings (default: the time of the check). */
+  at?: Date;
+  /** The rollouts that took part in the breach: the join from violations to outcomes. */
+  rollouts?: string[];
+};
+export type EvaluateContext = { db: Db; now: Date; timeZone: string; images: ImageSettings };
+
+/** A planned rollout, as the pipeline describes it to the pre-flight API. */
+export type PreflightRequest = { service: string; env: 'test' | 'prerelease' | 'online'; hosts: string[]; image: string | null; stages: string[] };
+/** The policy-engine vocabulary for one rule and one request (mode turns fail into warn or deny later). */
+export type PreflightVerdict = { result: 'pass' | 'fail' | 'skip'; reasons: string[] };
 
 export type RuleKind<C> = {
   kind: string;
@@ -15,7 +34,17 @@ export type RuleKind<C> = {
   configSchema: z.ZodType<C>;
   /** Days a rule of this kind must hold before its open violations resolve by themselves. */
   windowDays: (config: C) => number;
-  evaluate: (ctx: EvaluateContext, config: C) => Promise<Finding[]>;
+  /** Whether findings name the rollouts involved, so the outcome report can compare them. */
+  joinsOutcomes: boolean;
+  /** Window kinds: the subjects breaking the rule now, with evidence. */
+  evaluate?: (ctx: EvaluateContext, config: C) => Promise<Finding[]>;
+  /** Per-record kinds: the breaches among the stage runs one ingestion stored. */
+  checkRuns?: (ctx: EvaluateContext, config: C, runs: NewRuns) => Promise<Finding[]>;
+  /**
+   * The answer for a planned rollout. Kinds without one fail a request whose service, hosts or
+   * stages have an open violation of the rule (see preflight.ts).
+   */
+  preflight?: (ctx: EvaluateContext, config: C, request: PreflightRequest) => Promise<PreflightVerdict>;
 };
 
 /** Declares a kind with its config type inferred from its schema. */

@@ -9,7 +9,7 @@ import { runCli } from './run-cli';
 await runCli(async () => {
   const settings = getSettings();
   const db = await getDb();
-  const r = await runAdmissionCheck({ db, rules: loadAdmissionRules(settings.admissionFile), timeZone: settings.timeZone });
+  const r = await runAdmissionCheck({ db, policy: loadAdmissionRules(settings.admissionFile), timeZone: settings.timeZone });
   console.log(`${r.rules} rules checked: ${r.findings} findings; ${r.opened} violations opened, ${r.updated} seen again, ${r.reopened} reopened, ${r.resolved} resolved.`);
   const open = await db.prisma.admissionViolation.groupBy({ by: ['ruleId'], where: { status: { in: ['open', 'acknowledged'] } }, _count: { _all: true } });
   for (const o of open) console.log(`  ${o.ruleId}: ${o._count._all} open`);

@@ -31,7 +31,8 @@ export async function seedDemoIfEmpty(deps: {
   if ((await deps.db.prisma.stageRun.count({ take: 1 })) > 0) return { seeded: false };
   const log = deps.log ?? (() => undefined);
   const started = Date.now();
-  const target = await prepareIngest(deps.db, deps.settings);
+  // The admission pass runs once at the end, with the seed's `now` (runAdmissionCheck), not after each file.
+  const target = await prepareIngest(deps.db, deps.settings, { admission: false });
   const dir = path.join(deps.settings.dataDir, 'demo');
   await rm(dir, { recursive: true, force: true });
   const now = deps.now ?? new Date();
@@ -50,7 +51,7 @@ export async function seedDemoIfEmpty(deps: {
   const today = dayInZone(now.getTime(), deps.settings.timeZone);
   const weeks = Array.from({ length: RANKED_WEEKS }, (_, i) => isoWeekOfDay(addDays(today, -7 * (RANKED_WEEKS - 1 - i))));
   for (const week of weeks) await classifyAndRank({ db: deps.db, settings: deps.settings, week, now });
-  await runAdmissionCheck({ db: deps.db, rules: loadAdmissionRules(deps.settings.admissionFile), now, timeZone: deps.settings.timeZone });
+  await runAdmissionCheck({ db: deps.db, policy: loadAdmissionRules(deps.settings.admissionFile), now, timeZone: deps.settings.timeZone });
   const classes = await deps.db.prisma.errorClass.count({ where: { mergedIntoId: null } });
   return { seeded: true, files: written.files.length, records: written.records, accepted, classes, weeks, seconds: (Date.now() - started) / 1000 };
 }

@@ -4,7 +4,7 @@ import type { Settings } from '../env';
 import { PayloadTooLargeError, ValidationError, errorResponse } from '../errors';
 import { fromBuffer, ingestItems, ingestStream, prepareIngest } from './sources';
 
-type Deps = { db: Db; settings: Pick<Settings, 'ingestTokens' | 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone'> };
+type Deps = { db: Db; settings: Pick<Settings, 'ingestTokens' | 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone' | 'admissionFile'> };
 
 /** Reads a request body up to a byte limit (413 past it, also when Content-Length is absent or lies). */
 async function readBody(request: Request, limit: number): Promise<Buffer> {

@@ -1,3 +1,5 @@
+import { checkNewRuns, type CheckResult } from '../admission/check';
+import type { AdmissionPolicy } from '../admission/config';
 import type { Db } from '../db';
 import { insertRows, type Column } from '../sql';
 import type { CheckedLine } from './check';
@@ -20,6 +22,8 @@ export type IngestSummary = {
   seconds: number;
   /** Of `seconds`, the time spent writing to the database. */
   storeSeconds: number;
+  /** The admission pass over the stored runs (null when it did not run); its time is in `seconds`. */
+  admission: (Pick<CheckResult, 'findings' | 'opened' | 'reopened'> & { seconds: number }) | null;
   recordsPerSecond: number;
 };
 
@@ -31,6 +35,8 @@ export type IngestOptions = {
   lines: AsyncIterable<CheckedLine[]>;
   lastStage: string;
   timeZone: string;
+  /** The admission rules checked on the stored runs right after ingestion (none when null). */
+  admission: AdmissionPolicy | null;
   onProgress?: (progress: { records: number; accepted: number; rejected: number }) => void;
   now?: () => number;
 };
@@ -44,6 +50,17 @@ const REJECT_COLUMNS: Column[] = [
   { name: 'batchId', pgType: 'integer' }, { name: 'source' }, { name: 'line', pgType: 'integer' }, { name: 'field' }, { name: 'reason' }, { name: 'raw' },
 ];
 
+/** The per-record admission rules on the runs just stored; a failure here loses no data and is retried by the daily check. */
+async function checkAdmission(opts: IngestOptions, policy: AdmissionPolicy, summary: IngestSummary): Promise<void> {
+  const started = performance.now();
+  try {
+    const r = await checkNewRuns({ db: opts.db, policy, timeZone: opts.timeZone });
+    if (r) summary.admission = { findings: r.findings, opened: r.opened, reopened: r.reopened, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    summary.warnings.push(`admission check after ingestion failed (the daily check will read these runs): ${(error as Error).message}`);
+  }
+}
+
 /**
  * The one ingestion path (CLI, HTTP, inbox): takes validated lines, stores the valid ones
  * idempotently, quarantines the invalid ones with file, line, field and reason, and records the
@@ -54,7 +71,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
   const started = now();
   const batch = await opts.db.prisma.ingestBatch.create({ data: { source: opts.source, format: opts.format, startedAt: new Date(started) } });
   const ctx: StoreContext = { db: opts.db, timeZone: opts.timeZone, lastStage: opts.lastStage, knownServices: new Set() };
-  const summary: IngestSummary = { batchId: batch.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, recordsPerSecond: 0 };
+  const summary: IngestSummary = { batchId: batch.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, admission: null, recordsPerSecond: 0 };
   let valid: IngestRecord[] = [];
   let rejects: unknown[][] = [];
   let seen = 0;
@@ -91,6 +108,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
   await flushValid();
   await flushRejects();
   if (seen === 0) summary.warnings.push('empty input: no records');
+  if (opts.admission && summary.accepted > 0) await checkAdmission(opts, opts.admission, summary);
 
   const finished = now();
   summary.seconds = (finished - started) / 1000;

@@ -17,6 +17,8 @@ export type RolloutState = {
   manualCount: number;
   stageRuns: number;
   failedRuns: number;
+  /** Distinct stages run (not skipped): the length of the chain the rollout ran. */
+  steps: number;
 };
 
 const ENV_RANK: Record<string, number> = { test: 0, prerelease: 1, online: 2 };
@@ -43,8 +45,10 @@ export function computeRolloutState(runs: readonly RunFacts[], lastStage: string
     if (run.manual) manualCount += 1;
     if (run.status === 'failed') failedRuns += 1;
   }
+  let steps = 0;
+  for (const r of latest.values()) if (r.status !== 'skipped') steps += 1;
   let outcome: RolloutState['outcome'] = 'in_progress';
   if ([...latest.values()].some((r) => r.status === 'failed')) outcome = 'failed';
   else if (latest.has(lastStage)) outcome = 'succeeded';
-  return { startedAt, finishedAt, env: ENVS[envRank]!, outcome, manualCount, stageRuns: runs.length, failedRuns };
+  return { startedAt, finishedAt, env: ENVS[envRank]!, outcome, manualCount, stageRuns: runs.length, failedRuns, steps };
 }

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { loadAdmissionRules } from '../admission/config';
 import { loadChainConfig } from '../chain/config';
 import { getChain, syncChain } from '../chain/sync';
 import type { Db } from '../db';
@@ -9,16 +10,21 @@ import { checkLines } from './check';
 import { ingestLines, type IngestOptions, type IngestSummary } from './ingest';
 import { parseInput, type InputFormat, type ParsedLine } from './parse';
 
-export type IngestTarget = Pick<IngestOptions, 'db' | 'lastStage' | 'timeZone'> & { stages: ReadonlySet<string>; maxLineBytes: number };
+export type IngestTarget = Pick<IngestOptions, 'db' | 'lastStage' | 'timeZone' | 'admission'> & { stages: ReadonlySet<string>; maxLineBytes: number };
 
-/** What every ingestion needs from the database and settings; loads the chain on first use. */
-export async function prepareIngest(db: Db, settings: Pick<Settings, 'chainFile' | 'timeZone' | 'maxLineBytes'>): Promise<IngestTarget> {
+/**
+ * What every ingestion needs from the database and settings; loads the chain on first use. The
+ * admission rules (ROLLSCOPE_ADMISSION_FILE or the default) are checked after each ingestion unless
+ * `admission` is false.
+ */
+export async function prepareIngest(db: Db, settings: Pick<Settings, 'chainFile' | 'timeZone' | 'maxLineBytes'> & Partial<Pick<Settings, 'admissionFile'>>, opts: { admission?: boolean } = {}): Promise<IngestTarget> {
   let chain = await getChain(db);
   if (chain.stages.length === 0) {
     await syncChain(db, loadChainConfig(settings.chainFile));
     chain = await getChain(db);
   }
-  return { db, stages: new Set(chain.stages.map((s) => s.key)), lastStage: chain.stages.at(-1)!.key, timeZone: settings.timeZone, maxLineBytes: settings.maxLineBytes };
+  const admission = opts.admission === false ? null : loadAdmissionRules(settings.admissionFile ?? null);
+  return { db, stages: new Set(chain.stages.map((s) => s.key)), lastStage: chain.stages.at(-1)!.key, timeZone: settings.timeZone, maxLineBytes: settings.maxLineBytes, admission };
 }
 
 const EXTENSIONS: Record<string, InputFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.csv': 'csv' };

@@ -22,6 +22,7 @@ const ROLLOUT_COLUMNS: Column[] = [
   { name: 'id' }, { name: 'service' }, { name: 'env' }, { name: 'startedAt', pgType: 'timestamp(3)' },
   { name: 'finishedAt', pgType: 'timestamp(3)' }, { name: 'day' }, { name: 'outcome' },
   { name: 'manualCount', pgType: 'integer' }, { name: 'stageRuns', pgType: 'integer' }, { name: 'failedRuns', pgType: 'integer' },
+  { name: 'steps', pgType: 'integer' },
 ];
 const ROLLUP_COLUMNS: Column[] = [
   { name: 'day' }, { name: 'stageKey' }, { name: 'service' }, { name: 'attempts', pgType: 'integer' },
@@ -122,7 +123,7 @@ function groupByRollout(rows: readonly Row[]): Map<string, Row[]> {
 
 function rolloutValues(id: string, service: string, facts: readonly RunFacts[], ctx: StoreContext): unknown[] {
   const s = computeRolloutState(facts, ctx.lastStage);
-  return [id, service, s.env, toDbTimestamp(s.startedAt), toDbTimestamp(s.finishedAt), dayInZone(s.startedAt, ctx.timeZone), s.outcome, s.manualCount, s.stageRuns, s.failedRuns];
+  return [id, service, s.env, toDbTimestamp(s.startedAt), toDbTimestamp(s.finishedAt), dayInZone(s.startedAt, ctx.timeZone), s.outcome, s.manualCount, s.stageRuns, s.failedRuns, s.steps];
 }
 
 /**

@@ -42,7 +42,7 @@ export function createScheduler(deps: { db: Db; mailer: Mailer; settings: Schedu
   validateSchedule('IMPORT_CRON', settings.importCron, settings.timeZone);
   validateSchedule('DIGEST_CRON', settings.digestCron, settings.timeZone);
   validateSchedule('ADMISSION_CRON', settings.admissionCron, settings.timeZone);
-  const rules = loadAdmissionRules(settings.admissionFile);
+  const policy = loadAdmissionRules(settings.admissionFile);
   const importAt = cron.createTask(settings.importCron, () => undefined, { timezone: settings.timeZone });
   const digestAt = cron.createTask(settings.digestCron, () => undefined, { timezone: settings.timeZone });
   const admissionAt = cron.createTask(settings.admissionCron, () => undefined, { timezone: settings.timeZone });
@@ -62,7 +62,7 @@ export function createScheduler(deps: { db: Db; mailer: Mailer; settings: Schedu
     log(`inbox import: ${r.files} file(s), ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected${r.failedFiles.length ? `; see failed/: ${r.failedFiles.join(', ')}` : ''}`);
   };
   const admission = async (now: Date) => {
-    const ran = await withLock(db, 'admission-check', () => recordJobRun(db, 'admission-check', () => runAdmissionCheck({ db, rules, now, timeZone: settings.timeZone })));
+    const ran = await withLock(db, 'admission-check', () => recordJobRun(db, 'admission-check', () => runAdmissionCheck({ db, policy, now, timeZone: settings.timeZone })));
     if (!ran) return log('admission check: another scheduler is running it');
     const r = ran.result;
     log(`admission check: ${r.rules} rules, ${r.findings} findings; ${r.opened} opened, ${r.reopened} reopened, ${r.resolved} resolved`);

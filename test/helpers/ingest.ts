@@ -1,5 +1,7 @@
-import { ingestItems, prepareIngest } from '../../lib/ingest/sources';
+import type { AdmissionPolicy } from '../../lib/admission/config';
 import type { Db } from '../../lib/db';
+import type { IngestSummary } from '../../lib/ingest/ingest';
+import { ingestItems, prepareIngest } from '../../lib/ingest/sources';
 
 export type RunSpec = {
   rollout: string;
@@ -15,9 +17,12 @@ export type RunSpec = {
   env?: 'test' | 'prerelease' | 'online';
 };
 
-/** Ingests stage runs given in a compact form; fails the test when any is rejected. */
-export async function ingestRuns(db: Db, runs: RunSpec[], timeZone = 'UTC'): Promise<void> {
-  const target = await prepareIngest(db, { chainFile: null, timeZone, maxLineBytes: 65536 });
+/**
+ * Ingests stage runs given in a compact form; fails the test when any is rejected. The admission
+ * pass after ingestion runs only with `admission` (a policy).
+ */
+export async function ingestRuns(db: Db, runs: RunSpec[], timeZone = 'UTC', opts: { admission?: AdmissionPolicy } = {}): Promise<IngestSummary> {
+  const target = { ...(await prepareIngest(db, { chainFile: null, timeZone, maxLineBytes: 65536 }, { admission: false })), admission: opts.admission ?? null };
   const items = runs.map((r) => ({
     rollout: r.rollout,
     service: r.service ?? 'feed-api',
@@ -34,4 +39,5 @@ export async function ingestRuns(db: Db, runs: RunSpec[], timeZone = 'UTC'): Pro
   }));
   const summary = await ingestItems(target, { source: 'test', items });
   if (summary.rejected > 0) throw new Error(`test data rejected: ${JSON.stringify(summary.rejections)}`);
+  return summary;
 }

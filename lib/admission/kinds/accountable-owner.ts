@@ -7,6 +7,7 @@ export const accountableOwner = defineKind({
   scope: 'service',
   configSchema: z.object({ subjects: z.array(z.enum(['stage', 'error-class', 'service'])).min(1).default(['stage', 'error-class']) }),
   windowDays: () => 1,
+  joinsOutcomes: false,
   async evaluate({ db }, c) {
     const findings: Finding[] = [];
     if (c.subjects.includes('stage')) {

@@ -1,39 +1,57 @@
 import { z } from 'zod';
-import { addDays, dayInZone } from '../../time/day';
 import { defineKind, type Finding } from '../kind';
 
+type Build = { host: string; rolloutId: string; at: Date };
+
 /**
- * A service's pre-release (image build) host is fixed by its first image build; a build on any
- * other host within the window breaks the rule.
+ * A service's pre-release (image build) host is fixed by its first successful image build (the
+ * `images.buildStage` of the rules file); a later build on another host breaks the rule. Checked
+ * on the runs of each ingestion, against the fixed hosts kept in ServiceBuildHost.
  */
 export const fixedPrereleaseHost = defineKind({
   kind: 'fixed-prerelease-host',
   scope: 'service',
-  configSchema: z.object({ buildStage: z.string().default('image-build'), windowDays: z.number().int().min(1).max(90).default(7) }),
+  configSchema: z.object({ windowDays: z.number().int().min(1).max(90).default(7) }),
   windowDays: (c) => c.windowDays,
-  async evaluate({ db, now, timeZone }, c) {
-    const from = addDays(dayInZone(now.getTime(), timeZone), -(c.windowDays - 1));
-    // Every build ever (a small share of all runs): the first one fixes the host.
-    const builds = await db.prisma.stageRun.findMany({ where: { stageKey: c.buildStage, host: { not: null } }, select: { service: true, host: true, startedAt: true, rolloutId: true, day: true }, orderBy: { startedAt: 'asc' } });
-    const fixed = new Map<string, { host: string; since: Date }>();
-    const offending = new Map<string, { host: string; rolloutId: string; at: string }[]>();
+  joinsOutcomes: true,
+  async checkRuns({ db }, _c, runs) {
+    const builds = (await runs.imageRuns()).filter((b) => b.stageKey === runs.images.buildStage && b.host !== null);
+    if (builds.length === 0) return [];
+    const services = [...new Set(builds.map((b) => b.service))];
+    const fixed = new Map((await db.prisma.serviceBuildHost.findMany({ where: { service: { in: services } } })).map((s) => [s.service, s]));
+    const offending = new Map<string, Build[]>();
     for (const b of builds) {
-      const first = fixed.get(b.service);
-      if (!first) {
-        fixed.set(b.service, { host: b.host!, since: b.startedAt });
-        continue;
-      }
-      if (b.host !== first.host && b.day >= from) {
-        const list = offending.get(b.service) ?? [];
-        list.push({ host: b.host!, rolloutId: b.rolloutId, at: b.startedAt.toISOString() });
-        offending.set(b.service, list);
-      }
+      const f = fixed.get(b.service);
+      if (!f || b.host === f.host || b.at <= f.firstBuildAt) continue;
+      const list = offending.get(b.service) ?? [];
+      list.push({ host: b.host!, rolloutId: b.rolloutId, at: b.at });
+      offending.set(b.service, list);
     }
     const findings: Finding[] = [];
-    for (const [service, runs] of offending) {
+    for (const [service, list] of offending) {
       const f = fixed.get(service)!;
-      findings.push({ subjectType: 'service', subjectId: service, evidence: { fixedHost: f.host, fixedSince: f.since.toISOString(), builds: runs.slice(-10), otherHosts: [...new Set(runs.map((r) => r.host))] } });
+      findings.push({
+        subjectType: 'service',
+        subjectId: service,
+        at: list.at(-1)!.at,
+        rollouts: list.map((b) => b.rolloutId),
+        evidence: {
+          fixedHost: f.host,
+          fixedSince: f.firstBuildAt.toISOString(),
+          otherHosts: [...new Set(list.map((b) => b.host))],
+          builds: list.slice(-10).map((b) => ({ host: b.host, rolloutId: b.rolloutId, at: b.at.toISOString() })),
+          buildCount: list.length,
+        },
+      });
     }
     return findings;
+  },
+  async preflight({ db, images }, _c, req) {
+    if (req.env !== 'prerelease' && !req.stages.includes(images.buildStage)) return { result: 'skip', reasons: ['no image build planned'] };
+    const fixed = await db.prisma.serviceBuildHost.findUnique({ where: { service: req.service } });
+    if (!fixed) return { result: 'pass', reasons: [`${req.service} has no image build yet: this one fixes its pre-release host`] };
+    const others = req.hosts.filter((h) => h !== fixed.host);
+    if (others.length === 0) return { result: 'pass', reasons: [] };
+    return { result: 'fail', reasons: [`${req.service} builds its images on ${fixed.host} (fixed since ${fixed.firstBuildAt.toISOString()}); planned on ${others.slice(0, 5).join(', ')}`] };
   },
 });

@@ -8,6 +8,7 @@ export const mixedHost = defineKind({
   scope: 'host',
   configSchema: z.object({ overlapMinutes: z.number().int().min(0).max(24 * 60).default(60), windowDays: z.number().int().min(1).max(90).default(7) }),
   windowDays: (c) => c.windowDays,
+  joinsOutcomes: true,
   async evaluate({ db, now, timeZone }, c) {
     const from = addDays(dayInZone(now.getTime(), timeZone), -(c.windowDays - 1));
     const runs = await db.prisma.stageRun.findMany({
@@ -31,8 +32,20 @@ export const mixedHost = defineKind({
         const o = online.find((x) => x.startedAt.getTime() <= tEnd && (x.finishedAt ?? x.startedAt).getTime() + slack >= t.startedAt.getTime());
         return o ? [{ test: { rolloutId: t.rolloutId, stage: t.stageKey, at: t.startedAt.toISOString() }, online: { rolloutId: o.rolloutId, stage: o.stageKey, at: o.startedAt.toISOString() } }] : [];
       });
-      if (clash.length) findings.push({ subjectType: 'host', subjectId: host, evidence: { overlapMinutes: c.overlapMinutes, clashes: clash.length, examples: clash.slice(0, 5) } });
+      if (clash.length === 0) continue;
+      const rollouts = clash.flatMap((x) => [x.test.rolloutId, x.online.rolloutId]);
+      findings.push({ subjectType: 'host', subjectId: host, rollouts, evidence: { overlapMinutes: c.overlapMinutes, clashes: clash.length, examples: clash.slice(0, 5) } });
     }
     return findings;
+  },
+  /** A planned test (online) rollout fails on hosts that ran online (test) work within the overlap. */
+  async preflight({ db, now }, c, req) {
+    const other = req.env === 'test' ? 'online' : req.env === 'online' ? 'test' : null;
+    if (!other || req.hosts.length === 0) return { result: 'skip', reasons: ['neither a test nor an online rollout on named hosts'] };
+    const since = new Date(now.getTime() - c.overlapMinutes * 60_000);
+    const busy = await db.prisma.hostEnvSeen.findMany({ where: { host: { in: req.hosts }, env: other, lastSeen: { gte: since } }, orderBy: { host: 'asc' } });
+    if (busy.length === 0) return { result: 'pass', reasons: [] };
+    const shown = busy.slice(0, 10).map((b) => `${b.host} (last ${other} work ${b.lastSeen.toISOString()})`);
+    return { result: 'fail', reasons: [`${busy.length} of ${req.hosts.length} hosts ran ${other} work within ${c.overlapMinutes} minutes: ${shown.join(', ')}${busy.length > 10 ? ', …' : ''}`] };
   },
 });

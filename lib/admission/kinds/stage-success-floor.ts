@@ -15,6 +15,7 @@ export const stageSuccessFloor = defineKind({
     stages: z.array(z.string()).optional(),
   }),
   windowDays: (c) => c.windowDays,
+  joinsOutcomes: false,
   async evaluate({ db, now, timeZone }, c) {
     const to = dayInZone(now.getTime(), timeZone);
     const from = addDays(to, -(c.windowDays - 1));

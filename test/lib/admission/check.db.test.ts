@@ -8,7 +8,7 @@ import { ingestRuns, type RunSpec } from '../../helpers/ingest';
 
 let t: TestDb;
 const rule = (kind: string, config: object, id = kind) => parseAdmissionRules({ rules: [{ id, title: id, severity: 'warning', owner: 'sre', mode: 'audit', kind, config }] }, 'test');
-const check = (rules: ReturnType<typeof rule>, now: string) => runAdmissionCheck({ db: t.db, rules, now: new Date(now), timeZone: 'UTC' });
+const check = (rules: ReturnType<typeof rule>, now: string) => runAdmissionCheck({ db: t.db, policy: rules, now: new Date(now), timeZone: 'UTC' });
 const violation = (ruleId: string, subjectId: string) => t.db.prisma.admissionViolation.findUnique({ where: { ruleId_subjectType_subjectId: { ruleId, subjectType: ruleId === 'max-manual-interventions' ? 'rollout' : 'stage', subjectId } } });
 
 beforeAll(async () => {
@@ -76,9 +76,9 @@ describe('accountable-owner', () => {
 describe('the rules file and the history', () => {
   it('ships rules that load, and loads them into the database', async () => {
     const rules = loadAdmissionRules(null);
-    expect(rules.map((r) => r.kind).sort()).toEqual(['accountable-owner', 'fixed-prerelease-host', 'max-manual-interventions', 'mixed-host', 'stage-success-floor']);
+    expect(rules.rules.map((r) => r.kind).sort()).toEqual(['accountable-owner', 'chain-length', 'fixed-prerelease-host', 'image-provenance', 'max-manual-interventions', 'mixed-host', 'stage-duration', 'stage-success-floor']);
     await check(rules, '2026-11-20T12:00:00Z');
-    expect(await t.db.prisma.admissionRule.count({ where: { active: true } })).toBe(5);
+    expect(await t.db.prisma.admissionRule.count({ where: { active: true } })).toBe(8);
   });
 
   it('names the file and the field of each error', () => {

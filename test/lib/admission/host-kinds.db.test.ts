@@ -6,7 +6,7 @@ import { ingestRuns } from '../../helpers/ingest';
 
 let t: TestDb;
 const rule = (kind: string, config: object) => parseAdmissionRules({ rules: [{ id: kind, title: kind, severity: 'critical', owner: 'compute', mode: 'enforce', kind, config }] }, 'test');
-const check = (kind: string, config: object, now = '2026-11-20T12:00:00Z') => runAdmissionCheck({ db: t.db, rules: rule(kind, config), now: new Date(now), timeZone: 'UTC' });
+const check = (kind: string, config: object, now = '2026-11-20T12:00:00Z') => runAdmissionCheck({ db: t.db, policy: rule(kind, config), now: new Date(now), timeZone: 'UTC' });
 const open = (ruleId: string) => t.db.prisma.admissionViolation.findMany({ where: { ruleId, status: 'open' }, orderBy: { subjectId: 'asc' } });
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { createTestDb, type TestDb } from '../../helpers/db';
 
 let t: TestDb;
 let token: string;
-const settings = { ingestTokens: ['from-settings-secret'], maxBodyBytes: 2000, maxLineBytes: 1000, chainFile: null, timeZone: 'UTC' };
+const settings = { ingestTokens: ['from-settings-secret'], maxBodyBytes: 2000, maxLineBytes: 1000, chainFile: null, timeZone: 'UTC', admissionFile: null };
 
 beforeAll(async () => {
   t = await createTestDb();

@@ -8,7 +8,7 @@ let target: IngestTarget;
 
 beforeAll(async () => {
   t = await createTestDb();
-  target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 64 * 1024 });
+  target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 64 * 1024 }, { admission: false });
 });
 afterAll(async () => t?.close());
 beforeEach(async () => {

@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from '../../helpers/db';
 
 let t: TestDb;
 const inboxDir = mkdtempSync(path.join(os.tmpdir(), 'rollscope-inbox-'));
-const settings = { inboxDir, chainFile: null, timeZone: 'UTC', maxLineBytes: 64 * 1024 };
+const settings = { inboxDir, chainFile: null, timeZone: 'UTC', maxLineBytes: 64 * 1024, admissionFile: null };
 
 beforeAll(async () => {
   t = await createTestDb();

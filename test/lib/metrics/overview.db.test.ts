@@ -9,7 +9,7 @@ const NOW = new Date('2026-11-20T18:00:00Z');
 
 beforeAll(async () => {
   t = await createTestDb();
-  const target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 65536 });
+  const target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 65536 }, { admission: false });
   const rec = (rollout: string, stage: string, status: string, day: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({ rollout, service: 'feed-api', stage, status, startedAt: `${day}T10:00:00Z`, ...(status === 'failed' ? { errorMessage: 'boom' } : {}), ...extra });
   const lines = [

@@ -54,7 +54,7 @@ describe('the stages view', () => {
 
 describe('the quarantine', () => {
   it('lists rejected lines with source, line, field and reason, by input', async () => {
-    const target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 65536 });
+    const target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 65536 }, { admission: false });
     const s = await ingestStream(target, { source: 'bad.ndjson', format: 'ndjson', input: bytes('{oops\n{"rollout":"x"}\n') });
     const q = await listQuarantine(t.db, { batchId: s.batchId });
     expect(q.total).toBe(2);

@@ -1,0 +1,49 @@
+import { verifyIngestToken } from '../auth/ingest-tokens';
+import type { Db } from '../db';
+import type { Settings } from '../env';
+import { ValidationError, errorResponse } from '../errors';
+import { loadAdmissionRules, type AdmissionPolicy } from './config';
+import { preflightCheck, preflightRequestSchema, recordPreflight } from './preflight';
+
+type Deps = { db: Db; settings: Pick<Settings, 'ingestTokens' | 'admissionFile' | 'timeZone'>; now?: Date };
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const policies = new Map<string, AdmissionPolicy>();
+
+/** The rules file, read once per process (like the other config files, a change needs a restart). */
+function policyOf(file: string | null): AdmissionPolicy {
+  const key = file ?? '';
+  let policy = policies.get(key);
+  if (!policy) policies.set(key, (policy = loadAdmissionRules(file)));
+  return policy;
+}
+
+/**
+ * POST /api/admission/check: a JSON body { service, env, hosts, image, stages } authorised by an
+ * ingest token; answers 200 with the decision (allow or deny), the rules that denied or warned and
+ * why, and every rule's result. The check is recorded (its id is in the answer).
+ */
+export async function handlePreflightRequest(request: Request, deps: Deps): Promise<Response> {
+  try {
+    const token = await verifyIngestToken(deps.db, deps.settings.ingestTokens, request.headers.get('authorization'));
+    const text = await request.text();
+    if (text.length > MAX_BODY_BYTES) throw new ValidationError(`request body is over ${MAX_BODY_BYTES} bytes`);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw new ValidationError(`body is not valid JSON: ${(error as Error).message}`);
+    }
+    const parsed = preflightRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', reason: i.message }));
+      throw new ValidationError(`invalid pre-flight request: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}`, details);
+    }
+    const now = deps.now ?? new Date();
+    const answer = await preflightCheck({ db: deps.db, policy: policyOf(deps.settings.admissionFile), now, timeZone: deps.settings.timeZone }, parsed.data);
+    const id = await recordPreflight(deps.db, token, parsed.data, answer, now);
+    return Response.json({ id, ...answer });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Db } from '../db';
+import { insertRows } from '../sql';
+import { weekOfInstant } from '../time/iso-week';
+import type { AdmissionRuleConfig } from './config';
+import type { Finding } from './kind';
+
+export type Outcome = 'opened' | 'updated' | 'reopened' | 'resolved';
+const DAY_MS = 86_400_000;
+
+/**
+ * Keeps one violation per (rule, subject): a new breach opens one, the same breach seen again
+ * updates it (first and last seen, count, evidence), a resolved one breached again within the
+ * rule's window is reopened. A breach older than the window (history ingested late) is recorded
+ * as already resolved. Each sighting is counted in the ISO week of the breach, and the rollouts
+ * involved are linked for the outcome report.
+ */
+export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Finding, now: Date, timeZone: string): Promise<Outcome> {
+  const at = f.at ?? now;
+  const recent = at.getTime() >= now.getTime() - rule.windowDays * DAY_MS;
+  const key = { ruleId_subjectType_subjectId: { ruleId: rule.id, subjectType: f.subjectType, subjectId: f.subjectId } };
+  const evidence = f.evidence as object;
+  const existing = await db.prisma.admissionViolation.findUnique({ where: key });
+  let outcome: Outcome;
+  let id: number;
+  if (!existing) {
+    const status = recent ? { status: 'open' } : { status: 'resolved', resolvedAt: now };
+    id = (await db.prisma.admissionViolation.create({ data: { ruleId: rule.id, subjectType: f.subjectType, subjectId: f.subjectId, firstSeen: at, lastSeen: at, evidence, ...status } })).id;
+    outcome = recent ? 'opened' : 'resolved';
+  } else {
+    const reopen = existing.status === 'resolved' && recent && at >= existing.lastSeen;
+    const lastSeen = at > existing.lastSeen ? at : existing.lastSeen;
+    const firstSeen = at < existing.firstSeen ? at : existing.firstSeen;
+    await db.prisma.admissionViolation.update({
+      where: { id: existing.id },
+      data: { firstSeen, lastSeen, count: { increment: 1 }, evidence, ...(reopen ? { status: 'open', resolvedAt: null } : {}) },
+    });
+    id = existing.id;
+    outcome = reopen ? 'reopened' : 'updated';
+  }
+  const week = weekOfInstant(at.getTime(), timeZone);
+  await db.prisma.admissionViolationWeek.upsert({ where: { violationId_week: { violationId: id, week } }, create: { violationId: id, week }, update: { checks: { increment: 1 } } });
+  if (f.rollouts?.length) {
+    const spec = { table: 'AdmissionViolationRollout', columns: [{ name: 'violationId', pgType: 'integer' }, { name: 'rolloutId' }], suffix: 'ON CONFLICT DO NOTHING' };
+    await insertRows(await db.bulk(), db.kind, spec, [...new Set(f.rollouts)].map((r) => [id, r]));
+  }
+  return outcome;
+}
+
+/** Resolves a rule's open and acknowledged violations not seen for its window; returns how many. */
+export async function resolveStale(db: Db, rule: AdmissionRuleConfig, now: Date): Promise<number> {
+  const stale = new Date(now.getTime() - rule.windowDays * DAY_MS);
+  const r = await db.prisma.admissionViolation.updateMany({ where: { ruleId: rule.id, status: { in: ['open', 'acknowledged'] }, lastSeen: { lt: stale } }, data: { status: 'resolved', resolvedAt: now } });
+  return r.count;
+}
+
+/** Violations per rule and per owner per ISO week, from the recorded sightings (newest week first). */
+export async function getViolationHistory(db: Db): Promise<{ week: string; ruleId: string; ownerId: string | null; violations: number }[]> {
+  const rows = await db.prisma.admissionViolationWeek.findMany({ include: { violation: { include: { rule: { select: { id: true, ownerId: true } } } } } });
+  const counts = new Map<string, { week: string; ruleId: string; ownerId: string | null; violations: number }>();
+  for (const r of rows) {
+    const k = `${r.week}\u0000${r.violation.ruleId}`;
+    const c = counts.get(k) ?? { week: r.week, ruleId: r.violation.ruleId, ownerId: r.violation.rule.ownerId, violations: 0 };
+    c.violations += 1;
+    counts.set(k, c);
+  }
+  return [...counts.values()].sort((a, b) => b.week.localeCompare(a.week) || a.ruleId.localeCompare(b.ruleId));
+}
