@@ -92,10 +92,10 @@ export async function preflightCheck(deps: { db: Db; policy: AdmissionPolicy; no
   return { decision: denied.length ? 'deny' : 'allow', denied, warnings, results };
 }
 
-/** Records a pre-flight answer (audit-mode failures live only here and in the answer's results). */
+/** Records a pre-flight answer with the rules that did not pass (audit-mode failures live only here and in the answer). */
 export async function recordPreflight(db: Db, token: string, req: PreflightRequest, answer: PreflightAnswer, at = new Date()): Promise<number> {
   const row = await db.prisma.admissionPreflight.create({
-    data: { at, token, service: req.service, env: req.env, hosts: req.hosts.length, image: req.image, decision: answer.decision, results: answer.results.filter((r) => r.result !== 'pass') as object[] },
+    data: { at, token, service: req.service, env: req.env, hosts: req.hosts.length, image: req.image, decision: answer.decision, results: answer.results.filter((r) => r.result !== 'pass' && r.result !== 'skip') as object[] },
   });
   return row.id;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { ValidationError } from '../errors';
 import { insertRows } from '../sql';
 import { weekOfInstant } from '../time/iso-week';
 import type { AdmissionRuleConfig } from './config';
@@ -32,7 +33,7 @@ export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Findin
     const firstSeen = at < existing.firstSeen ? at : existing.firstSeen;
     await db.prisma.admissionViolation.update({
       where: { id: existing.id },
-      data: { firstSeen, lastSeen, count: { increment: 1 }, evidence, ...(reopen ? { status: 'open', resolvedAt: null } : {}) },
+      data: { firstSeen, lastSeen, count: { increment: 1 }, evidence, ...(reopen ? { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null } : {}) },
     });
     id = existing.id;
     outcome = reopen ? 'reopened' : 'updated';
@@ -44,6 +45,18 @@ export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Findin
     await insertRows(await db.bulk(), db.kind, spec, [...new Set(f.rollouts)].map((r) => [id, r]));
   }
   return outcome;
+}
+
+/**
+ * Acknowledges an open violation (someone owns the fix; it stays visible and still resolves by
+ * itself), or takes the acknowledgement back. A new breach after it resolved opens it again.
+ */
+export async function acknowledgeViolation(db: Db, opts: { id: number; acknowledged: boolean; actor: string; now?: Date }): Promise<void> {
+  const v = await db.prisma.admissionViolation.findUnique({ where: { id: opts.id } });
+  if (!v) throw new ValidationError(`violation ${opts.id} does not exist`);
+  if (v.status === 'resolved') throw new ValidationError(`violation ${opts.id} is resolved: there is nothing to acknowledge`);
+  const data = opts.acknowledged ? { status: 'acknowledged', acknowledgedBy: opts.actor, acknowledgedAt: opts.now ?? new Date() } : { status: 'open', acknowledgedBy: null, acknowledgedAt: null };
+  await db.prisma.admissionViolation.update({ where: { id: opts.id }, data });
 }
 
 /** Resolves a rule's open and acknowledged violations not seen for its window; returns how many. */

@@ -1,18 +1,68 @@
+import { getAdmissionOutcomes } from '../admission/outcomes';
+import { getViolationHistory } from '../admission/violations';
 import type { Db } from '../db';
+import { previousWeek, weekOfInstant } from '../time/iso-week';
 
-/** The admission rules and their violations as stored (the rules engine fills these tables). */
-export async function getAdmissionOverview(db: Db) {
-  const [rules, violations] = await Promise.all([
-    db.prisma.admissionRule.findMany({ orderBy: { id: 'asc' }, include: { owner: { select: { name: true } }, _count: { select: { violations: { where: { status: 'open' } } } } } }),
+const HISTORY_WEEKS = 8;
+
+/** The last `count` ISO weeks up to the one holding `now`, oldest first. */
+export function recentWeeks(now: Date, timeZone: string, count = HISTORY_WEEKS): string[] {
+  const weeks = [weekOfInstant(now.getTime(), timeZone)];
+  while (weeks.length < count) weeks.unshift(previousWeek(weeks[0]!));
+  return weeks;
+}
+
+/** Violations per rule (or owner) and week, as a row per key with one count per week. */
+function historyMatrix(history: Awaited<ReturnType<typeof getViolationHistory>>, weeks: string[], key: 'ruleId' | 'ownerId') {
+  const rows = new Map<string, number[]>();
+  for (const h of history) {
+    const i = weeks.indexOf(h.week);
+    if (i < 0) continue;
+    const k = h[key] ?? '–';
+    const row = rows.get(k) ?? weeks.map(() => 0);
+    row[i]! += h.violations;
+    rows.set(k, row);
+  }
+  return [...rows].map(([id, counts]) => ({ id, counts })).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * The /admission page: the rules with their open violations, the latest violations, the weekly
+ * history per rule and per owner, the outcome join for a week (or all stored rollouts), and the
+ * latest pre-flight checks.
+ */
+export async function getAdmissionOverview(db: Db, opts: { week?: string | null; now?: Date; timeZone: string }) {
+  const weeks = recentWeeks(opts.now ?? new Date(), opts.timeZone);
+  const [rules, violations, history, outcomes, preflights] = await Promise.all([
+    db.prisma.admissionRule.findMany({ orderBy: { id: 'asc' }, include: { owner: { select: { name: true } }, _count: { select: { violations: { where: { status: { in: ['open', 'acknowledged'] } } } } } } }),
     db.prisma.admissionViolation.findMany({ orderBy: { lastSeen: 'desc' }, take: 200, include: { rule: { select: { title: true, severity: true } } } }),
+    getViolationHistory(db),
+    getAdmissionOutcomes(db, { week: opts.week }),
+    db.prisma.admissionPreflight.findMany({ orderBy: { id: 'desc' }, take: 20 }),
   ]);
   return {
-    rules: rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, mode: r.mode, scope: r.scope, owner: r.owner?.name ?? null, open: r._count.violations })),
-    violations: violations.map((v) => ({ id: v.id, ruleId: v.ruleId, rule: v.rule.title, severity: v.rule.severity, subject: `${v.subjectType} ${v.subjectId}`, status: v.status, firstSeen: v.firstSeen, lastSeen: v.lastSeen, count: v.count })),
+    rules: rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, mode: r.mode, scope: r.scope, active: r.active, owner: r.owner?.name ?? null, open: r._count.violations })),
+    violations: violations.map((v) => ({ id: v.id, ruleId: v.ruleId, rule: v.rule.title, severity: v.rule.severity, subjectType: v.subjectType, subjectId: v.subjectId, status: v.status, firstSeen: v.firstSeen, lastSeen: v.lastSeen, count: v.count })),
+    weeks,
+    byRule: historyMatrix(history, weeks, 'ruleId'),
+    byOwner: historyMatrix(history, weeks, 'ownerId'),
+    outcomes,
+    preflights: preflights.map((p) => ({ ...p, failed: (p.results as { rule: string; result: string }[]).filter((r) => r.result !== 'pass') })),
   };
 }
 
-/** One rule with all its violations and their evidence, for the rule's page. */
-export async function getAdmissionRule(db: Db, id: string) {
-  return db.prisma.admissionRule.findUnique({ where: { id }, include: { owner: { select: { name: true } }, violations: { orderBy: { lastSeen: 'desc' } } } });
+/** One rule with all its violations (evidence, linked rollouts), its weekly history and its outcome join. */
+export async function getAdmissionRule(db: Db, id: string, opts: { now?: Date; timeZone: string }) {
+  const rule = await db.prisma.admissionRule.findUnique({
+    where: { id },
+    include: { owner: { select: { name: true } }, violations: { orderBy: { lastSeen: 'desc' }, include: { _count: { select: { rollouts: true } } } } },
+  });
+  if (!rule) return null;
+  // Open first, then acknowledged, then resolved; the latest first within each.
+  const rank: Record<string, number> = { open: 0, acknowledged: 1, resolved: 2 };
+  rule.violations.sort((a, b) => (rank[a.status] ?? 3) - (rank[b.status] ?? 3));
+  const weeks = recentWeeks(opts.now ?? new Date(), opts.timeZone);
+  const history = (await getViolationHistory(db)).filter((h) => h.ruleId === id);
+  const outcome = (await getAdmissionOutcomes(db)).rules.find((r) => r.rule === id) ?? null;
+  return { rule, weeks, history: weeks.map((w) => history.find((h) => h.week === w)?.violations ?? 0), outcome };
 }

@@ -15,6 +15,8 @@ export type RunSpec = {
   code?: string;
   attrs?: Record<string, string | number>;
   env?: 'test' | 'prerelease' | 'online';
+  durationMs?: number;
+  manual?: boolean;
 };
 
 /**
@@ -30,12 +32,13 @@ export async function ingestRuns(db: Db, runs: RunSpec[], timeZone = 'UTC', opts
     attempt: r.attempt ?? 1,
     status: r.status ?? (r.message ? 'failed' : 'succeeded'),
     startedAt: r.at,
-    durationMs: 1000,
+    durationMs: r.durationMs ?? 1000,
     host: r.host,
     env: r.env,
     errorMessage: r.message,
     errorCode: r.code,
     attrs: r.attrs,
+    manual: r.manual,
   }));
   const summary = await ingestItems(target, { source: 'test', items });
   if (summary.rejected > 0) throw new Error(`test data rejected: ${JSON.stringify(summary.rejections)}`);

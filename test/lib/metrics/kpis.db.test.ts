@@ -29,7 +29,7 @@ describe('the overview KPIs', () => {
   });
 
   it('lists no admission rules until they exist', async () => {
-    expect(await getAdmissionOverview(t.db)).toEqual({ rules: [], violations: [] });
+    expect(await getAdmissionOverview(t.db, { timeZone: 'UTC' })).toMatchObject({ rules: [], violations: [], byRule: [], preflights: [], outcomes: { rules: [] } });
   });
 });
 
@@ -37,12 +37,21 @@ describe('an admission rule page', () => {
   it('shows a rule with its violations, and nothing for an unknown rule', async () => {
     const { getAdmissionRule } = await import('../../../lib/metrics/admission');
     await t.db.prisma.admissionRule.create({ data: { id: 'no-mixed-hosts', title: 'No test and online containers on one host', kind: 'mixed-host', severity: 'critical', mode: 'audit', scope: 'host', ownerId: 'compute' } });
-    await t.db.prisma.admissionViolation.create({ data: { ruleId: 'no-mixed-hosts', subjectType: 'host', subjectId: 'web-1', firstSeen: new Date('2026-11-17T00:00:00Z'), lastSeen: new Date('2026-11-18T00:00:00Z'), count: 2, evidence: { runs: [1, 2] } } });
-    const rule = await getAdmissionRule(t.db, 'no-mixed-hosts');
-    expect(rule).toMatchObject({ title: 'No test and online containers on one host', owner: { name: 'Compute Platform' } });
-    expect(rule!.violations.map((v) => [v.subjectId, v.count, v.status])).toEqual([['web-1', 2, 'open']]);
-    expect(await getAdmissionRule(t.db, 'nope')).toBeNull();
-    const overview = await getAdmissionOverview(t.db);
+    const v = await t.db.prisma.admissionViolation.create({ data: { ruleId: 'no-mixed-hosts', subjectType: 'host', subjectId: 'web-1', firstSeen: new Date('2026-11-17T00:00:00Z'), lastSeen: new Date('2026-11-18T00:00:00Z'), count: 2, evidence: { runs: [1, 2] } } });
+    await t.db.prisma.admissionViolationWeek.create({ data: { violationId: v.id, week: '2026-W47', checks: 2 } });
+    const now = new Date('2026-11-20T12:00:00Z');
+    const page = await getAdmissionRule(t.db, 'no-mixed-hosts', { now, timeZone: 'UTC' });
+    expect(page!.rule).toMatchObject({ title: 'No test and online containers on one host', owner: { name: 'Compute Platform' } });
+    expect(page!.rule.violations.map((x) => [x.subjectId, x.count, x.status])).toEqual([['web-1', 2, 'open']]);
+    // The last 8 weeks, this one last; the violation was seen in W47.
+    expect(page!.weeks).toHaveLength(8);
+    expect(page!.weeks.at(-1)).toBe('2026-W47');
+    expect(page!.history.at(-1)).toBe(1);
+    expect(page!.outcome).toMatchObject({ rule: 'no-mixed-hosts', joinsOutcomes: true, violating: { rollouts: 0 } });
+    expect(await getAdmissionRule(t.db, 'nope', { timeZone: 'UTC' })).toBeNull();
+    const overview = await getAdmissionOverview(t.db, { now, timeZone: 'UTC' });
     expect(overview.rules).toEqual([expect.objectContaining({ id: 'no-mixed-hosts', open: 1 })]);
+    expect(overview.byRule).toEqual([{ id: 'no-mixed-hosts', counts: [0, 0, 0, 0, 0, 0, 0, 1] }]);
+    expect(overview.byOwner).toEqual([{ id: 'compute', counts: [0, 0, 0, 0, 0, 0, 0, 1] }]);
   });
 });

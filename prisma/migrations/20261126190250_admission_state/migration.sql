@@ -1,3 +1,7 @@
+-- AlterTable
+ALTER TABLE "AdmissionViolation" ADD COLUMN "acknowledgedAt" DATETIME;
+ALTER TABLE "AdmissionViolation" ADD COLUMN "acknowledgedBy" TEXT;
+
 -- CreateTable
 CREATE TABLE "AdmissionViolationRollout" (
     "violationId" INTEGER NOT NULL,

@@ -1,6 +1,10 @@
 -- AlterTable
 ALTER TABLE "Rollout" ADD COLUMN     "steps" INTEGER NOT NULL DEFAULT 0;
 
+-- AlterTable
+ALTER TABLE "AdmissionViolation" ADD COLUMN     "acknowledgedAt" TIMESTAMP(3),
+ADD COLUMN     "acknowledgedBy" TEXT;
+
 -- CreateTable
 CREATE TABLE "AdmissionViolationRollout" (
     "violationId" INTEGER NOT NULL,
