@@ -15,6 +15,8 @@ const STATE_CURSOR = 'state';
 const ruleCursor = (id: string) => `rule:${id}`;
 /** Stage runs read per step of the pass after ingestion (bounded memory for a large backlog). */
 const RANGE = 200_000;
+/** An ingestion unfinished for this long crashed: it no longer holds the pass back. */
+const STALE_BATCH_MS = 6 * 3_600_000;
 
 const emptyResult = (rules: number): CheckResult => ({ rules, runs: 0, findings: 0, opened: 0, updated: 0, reopened: 0, resolved: 0 });
 
@@ -33,14 +35,17 @@ async function syncRules(db: Db, policy: AdmissionPolicy): Promise<void> {
 
 /**
  * The pass after an ingestion: reads the stage runs stored since the last pass (by id), updates the
- * admission state (hosts, build hosts, images) and checks the per-record kinds on them. Runs under
- * a lock; when another process holds it, returns null and that process (or the daily check) reads
- * these runs.
+ * admission state (hosts, build hosts, images) and checks the per-record kinds on them. Returns null
+ * without reading anything while another pass runs (a lock) or another ingestion is in flight: on
+ * PostgreSQL a concurrent transaction can commit ids below the ones already visible, which a cursor
+ * would skip. The last ingestion to finish, or the daily check, reads those runs.
  */
 export async function checkNewRuns(deps: Deps): Promise<CheckResult | null> {
   const { db, policy } = deps;
   const ran = await withLock(db, 'admission-runs', async () => {
     const now = deps.now ?? new Date();
+    const inFlight = await db.prisma.ingestBatch.count({ where: { finishedAt: null, startedAt: { gt: new Date(Date.now() - STALE_BATCH_MS) } } });
+    if (inFlight > 0) return null;
     const result = emptyResult(policy.rules.length);
     const top = (await db.prisma.stageRun.aggregate({ _max: { id: true } }))._max.id ?? 0;
     // One cursor for the state and one per rule, so that a rule added later reads the history too.

@@ -1,4 +1,5 @@
 import { formatCount, formatPercent, formatPointChange } from '../format';
+import type { RuleOutcome } from '../admission/outcomes';
 import type { WeeklyClass } from '../rank/weekly-ranking';
 import type { Block, Cell } from './blocks';
 import { stageTable, type DigestDraft, type DigestInput } from './sections';
@@ -33,6 +34,18 @@ export function buildManagerEmail(input: DigestInput, recipient: string, classes
       { text: formatCount(input.violations.filter((v) => v.ownerId === team.id).length), align: 'right' },
     ];
   });
+  const rules: Cell[][] = input.admission.map((rule) => {
+    const share = (s: RuleOutcome['violating']) => `${formatPercent(s.failShare)} of ${formatCount(s.rollouts)}`;
+    const w = rule.whatIf;
+    return [
+      { text: rule.title, strong: true },
+      { text: rule.mode },
+      { text: formatCount(input.violations.filter((v) => v.ruleId === rule.rule).length), align: 'right' },
+      { text: rule.joinsOutcomes ? share(rule.violating) : '–', align: 'right' },
+      { text: rule.joinsOutcomes ? share(rule.compliant) : '–', align: 'right' },
+      { text: w ? `${formatCount(w.failuresPrevented)} prevented, ${formatCount(w.goodBlocked)} good blocked` : '–' },
+    ];
+  });
   const subject = `[Rollscope] ${r.week} KPIs: success ${formatPercent(c.successRate)} (${formatPointChange(c.successRateChange)}), unattended ${formatPercent(c.unattendedRate)}, ${r.totals.newClasses} new error class${r.totals.newClasses === 1 ? '' : 'es'}`;
   return {
     kind: 'manager',
@@ -48,6 +61,8 @@ export function buildManagerEmail(input: DigestInput, recipient: string, classes
         stageTable(input, r.stages),
         { kind: 'heading', text: 'Open error classes and violations by team' },
         { kind: 'table', columns: ['Team', 'Open classes', 'Failures', 'Uplift if fixed', 'Open violations'], rows: byTeam, empty: 'No teams.' },
+        { kind: 'heading', text: 'Admission rules: failed rollouts, violating vs compliant' },
+        { kind: 'table', columns: ['Rule', 'Mode', 'Open violations', 'Violating failed', 'Compliant failed', 'If enforced'], rows: rules, empty: 'No admission rules are loaded.' },
       ],
       footer: `Week ${r.week} (${r.from} – ${r.to}, ${r.timeZone}). Dashboard: ${input.baseUrl}/`,
     },

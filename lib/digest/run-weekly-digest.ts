@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { getAdmissionOutcomes } from '../admission/outcomes';
 import type { Db } from '../db';
 import type { Settings } from '../env';
 import { withLock } from '../jobs/lock';
@@ -22,16 +23,18 @@ export const DIGEST_LOCK = 'weekly-digest';
 /** Everything the e-mails are built from: the week's ranking, who owns what, open violations. */
 async function gatherDigestInput(db: Db, settings: DigestSettings, week: string, now: Date): Promise<DigestInput> {
   const { ranking } = await classifyAndRank({ db, settings, week, now });
-  const [owners, stages, violations] = await Promise.all([
+  const [owners, stages, violations, outcomes] = await Promise.all([
     db.prisma.owner.findMany({ orderBy: { id: 'asc' } }),
     db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true, ownerId: true } }),
-    db.prisma.admissionViolation.findMany({ where: { status: 'open' }, include: { rule: true }, orderBy: { lastSeen: 'desc' } }),
+    db.prisma.admissionViolation.findMany({ where: { status: { in: ['open', 'acknowledged'] }, rule: { active: true } }, include: { rule: true }, orderBy: { lastSeen: 'desc' } }),
+    getAdmissionOutcomes(db, { week }),
   ]);
   return {
     ranking,
     owners,
     stages,
-    violations: violations.map((v) => ({ ruleId: v.ruleId, title: v.rule.title, subject: `${v.subjectType} ${v.subjectId}`, severity: v.rule.severity, ownerId: v.rule.ownerId, lastSeen: v.lastSeen })),
+    violations: violations.map((v) => ({ ruleId: v.ruleId, title: v.rule.title, subject: `${v.subjectType} ${v.subjectId}${v.status === 'acknowledged' ? ' (acknowledged)' : ''}`, severity: v.rule.severity, ownerId: v.rule.ownerId, lastSeen: v.lastSeen })),
+    admission: outcomes.rules,
     managers: settings.managerEmails,
     baseUrl: settings.baseUrl,
     targets: settings.targets,

@@ -2,6 +2,7 @@
 import { formatCount, formatPercent, formatPointChange } from '../format';
 import type { StageFigures } from '../rank/stage-figures';
 import type { WeeklyClass, WeeklyRanking } from '../rank/weekly-ranking';
+import type { RuleOutcome } from '../admission/outcomes';
 import type { Block, Cell, Email } from './blocks';
 
 /** Who gets which e-mail of a week's digest, and what it says (rendered by blocks.ts). */
@@ -12,6 +13,8 @@ export type DigestInput = {
   owners: DigestOwner[];
   stages: { key: string; name: string; ownerId: string | null }[];
   violations: OpenViolation[];
+  /** The admission rules joined to the week's outcomes (managers' summary). */
+  admission: RuleOutcome[];
   managers: string[];
   baseUrl: string;
   targets: { successRate: number; stageSuccessRate: number; yield: number; unattendedRate: number; rolloutsPerWeek: number | null };

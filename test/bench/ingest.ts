@@ -38,10 +38,13 @@ try {
   const accepted = report.summaries.reduce((a, s) => a + s.accepted, 0);
   const storeSeconds = report.summaries.reduce((a, s) => a + s.storeSeconds, 0);
   const insertRate = accepted / storeSeconds;
+  // The admission pass after each file (state tables and per-record rules): part of `wall`.
+  const admissionSeconds = report.summaries.reduce((a, s) => a + (s.admission?.seconds ?? 0), 0);
 
   const ceiling = await measureCeiling({ dir: work, demo });
   console.log(`CLI end to end: ${fmt(accepted)} records in ${wall.toFixed(1)} s = ${fmt(accepted / wall)} records/s (process start to exit)`);
   console.log(`insert step: ${fmt(insertRate)} records/s; raw better-sqlite3 ceiling on the same rows and table: ${fmt(ceiling)} rows/s; ratio ${(insertRate / ceiling).toFixed(2)}`);
+  console.log(`admission pass after each file: ${admissionSeconds.toFixed(1)} s in all, ${((admissionSeconds / wall) * 100).toFixed(1)}% of end to end`);
   console.log(`peak RSS of the ingest process: ${fmt(report.peakRssBytes / 1024 / 1024)} MB`);
 
   const http = await measureHttpPath({ dir: work, demo: { ...base, rolloutsPerDay: computeRolloutsPerDay(Number(values['http-records']), base) } });

@@ -9,34 +9,22 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSession, SESSION_COOKIE } from '../../lib/auth/sessions';
 import { createUser } from '../../lib/auth/users';
-import { loadChainConfig } from '../../lib/chain/config';
-import { syncChain } from '../../lib/chain/sync';
-import { openDb } from '../../lib/db';
-import { computeRolloutsPerDay, writeDemoFiles } from '../../lib/demo/write-files';
-import { ingestFile, listInputFiles, prepareIngest } from '../../lib/ingest/sources';
 import { classifyAndRank } from '../../lib/rank/classify-and-rank';
 import { addDays } from '../../lib/time/day';
 import { isoWeekOfDay } from '../../lib/time/iso-week';
-import { applyMigrations } from '../../prisma/tools/migrations';
 import { startNextServer } from '../helpers/next-server';
+import { buildDemoDatabase } from './demo-db';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' }, days: { type: 'string', default: '90' }, loads: { type: 'string', default: '20' } } });
 const work = mkdtempSync(path.join(os.tmpdir(), 'rollscope-bench-web-'));
-const url = `file:${path.join(work, 'web.db')}`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 try {
   const end = new Date('2026-11-21T00:00:00Z');
-  const stages = loadChainConfig(null).stages.map((s) => s.key);
-  const base = { seed: 7, days: Number(values.days), services: 200, stages, end };
+  const base = { days: Number(values.days) };
   const t0 = performance.now();
-  const written = await writeDemoFiles({ ...base, rolloutsPerDay: computeRolloutsPerDay(Number(values.records), base), dir: path.join(work, 'input'), format: 'ndjson' });
-  await applyMigrations(url);
-  const db = await openDb(url);
-  await syncChain(db, loadChainConfig(null));
-  const target = await prepareIngest(db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 65536 });
-  for (const file of await listInputFiles(path.join(work, 'input'))) await ingestFile(target, file);
+  const { url, db, records } = await buildDemoDatabase({ dir: work, records: Number(values.records), days: base.days, seed: 7, end });
   const settings = { timeZone: 'UTC', categoriesFile: null, routingFile: null };
   const weeks = [...new Set(Array.from({ length: base.days }, (_, i) => isoWeekOfDay(addDays('2026-11-20', -i))))].reverse();
   for (const week of weeks) await classifyAndRank({ db, settings, week, now: end });
@@ -44,7 +32,7 @@ try {
   const { token } = await createSession(db, admin.id);
   const top = await db.prisma.rankingEntry.findFirstOrThrow({ where: { snapshot: { week: weeks.at(-1)! } }, orderBy: { rank: 'asc' } });
   await db.close();
-  console.log(`data: ${fmt(written.records)} stage runs over ${base.days} days, ${weeks.length} weeks ranked, in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`data: ${fmt(records)} stage runs over ${base.days} days, ${weeks.length} weeks ranked, in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   const server = await startNextServer({ DATABASE_URL: url });
   try {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createIngestToken } from '../../lib/auth/ingest-tokens';
 import { openDb } from '../../lib/db';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser';
 import { PASSWORD, USERS } from './setup';
@@ -56,7 +57,7 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     const { page, errors } = await signIn('admin');
     await page.goto(`${base()}/errors`);
     const firstClass = await page.getAttribute('tbody tr:first-child td a', 'href');
-    const pages = { overview: '/', errors: '/errors', 'error-class': firstClass!, stages: '/stages', stage: '/stages/image-pull', admission: '/admission', quarantine: '/quarantine', digests: '/digests', settings: '/settings' };
+    const pages = { overview: '/', errors: '/errors', 'error-class': firstClass!, stages: '/stages', stage: '/stages/image-pull', admission: '/admission', 'admission-rule': '/admission/fixed-prerelease-host', quarantine: '/quarantine', digests: '/digests', settings: '/settings' };
     for (const [name, url] of Object.entries(pages)) {
       const res = await page.goto(`${base()}${url}`);
       expect(res?.status(), url).toBe(200);
@@ -100,6 +101,42 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     expect(await page.locator(`tr[data-class="${classId}"] td:nth-child(7)`).textContent()).toBe('resolved');
     await page.goto(`${base()}/errors/${classId}`);
     expect(await page.textContent('body')).toContain(`${USERS.engineer} · status:`);
+    await page.close();
+  });
+
+  it('shows a rule\'s violations with their evidence, and lets an engineer acknowledge one (a viewer cannot)', async () => {
+    const { page: viewer } = await signIn('viewer');
+    await viewer.goto(`${base()}/admission/fixed-prerelease-host`);
+    expect(await viewer.locator('dl.evidence dt', { hasText: 'fixedHost' }).count()).toBeGreaterThan(0);
+    expect(await viewer.locator('button', { hasText: 'Acknowledge' }).count()).toBe(0);
+    await viewer.close();
+
+    const { page } = await signIn('engineer');
+    await page.goto(`${base()}/admission/fixed-prerelease-host`);
+    const row = page.locator('tbody tr', { has: page.locator('button', { hasText: /^Acknowledge$/ }) }).first();
+    const rowId = await row.getAttribute('id');
+    await row.locator('button', { hasText: /^Acknowledge$/ }).click();
+    await expect.poll(() => page.locator(`tr#${rowId} [role=status]`).textContent()).toContain('acknowledged');
+    await page.reload();
+    expect(await page.locator(`tr#${rowId} td:nth-child(2)`).textContent()).toMatch(new RegExp(`^acknowledged\\s*by ${USERS.engineer.replace('.', '\\.')}`));
+    await page.goto(`${base()}/admission?week=not-a-week`);
+    expect(await page.locator('[role=alert]').textContent()).toContain('is not an ISO week');
+    await page.close();
+  });
+
+  it('answers the pre-flight check on the real server: 401 without a token, a decision with one, listed on /admission', async () => {
+    const body = JSON.stringify({ service: 'no-such-service', env: 'online', hosts: ['e2e-host-1'], image: 'e2e:never-built', stages: ['image-pull'] });
+    const check = (headers: Record<string, string>) => fetch(`${base()}/api/admission/check`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await check({})).status).toBe(401);
+    const db = await openDb(inject('databaseUrl'));
+    const token = await createIngestToken(db, 'e2e-pipeline').finally(() => db.close());
+    const res = await check({ authorization: `Bearer ${token}` });
+    expect(res.status).toBe(200);
+    // The shipped rules enforce image provenance: an image never built is refused.
+    expect(await res.json()).toMatchObject({ decision: 'deny', denied: [{ rule: 'image-provenance', reasons: ['image e2e:never-built was never built'] }] });
+    const { page } = await signIn('viewer');
+    await page.goto(`${base()}/admission`);
+    expect(await page.locator('tr', { hasText: 'no-such-service' }).textContent()).toContain('deny');
     await page.close();
   });
 

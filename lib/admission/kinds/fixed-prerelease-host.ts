@@ -46,8 +46,9 @@ export const fixedPrereleaseHost = defineKind({
     }
     return findings;
   },
-  async preflight({ db, images }, _c, req) {
-    if (req.env !== 'prerelease' && !req.stages.includes(images.buildStage)) return { result: 'skip', reasons: ['no image build planned'] };
+  async preflight({ db }, _c, req) {
+    // The hosts of a pre-release rollout are where its image is built.
+    if (req.env !== 'prerelease') return { result: 'skip', reasons: ['not a pre-release rollout'] };
     const fixed = await db.prisma.serviceBuildHost.findUnique({ where: { service: req.service } });
     if (!fixed) return { result: 'pass', reasons: [`${req.service} has no image build yet: this one fixes its pre-release host`] };
     const others = req.hosts.filter((h) => h !== fixed.host);

@@ -157,6 +157,14 @@ describe('the pass after ingestion', () => {
     expect(await violation('fixed-prerelease-host', 'live-svc')).toMatchObject({ status: 'open' });
   });
 
+  it('waits while another ingestion is in flight (its runs could commit below the cursor), then reads everything', async () => {
+    const other = await t.db.prisma.ingestBatch.create({ data: { source: 'slow-upload', format: 'ndjson', startedAt: new Date() } });
+    await ingestRuns(t.db, imageRollout('w1', 'wait-svc', '2026-11-20', { buildHost: 'pre-1', image: 'wait:1' }));
+    expect(await pass(policy('fixed-prerelease-host'), '2026-11-20T12:00:00Z')).toBeNull();
+    await t.db.prisma.ingestBatch.update({ where: { id: other.id }, data: { finishedAt: new Date() } });
+    expect(await pass(policy('fixed-prerelease-host'), '2026-11-20T12:00:00Z')).toMatchObject({ runs: 4 });
+  });
+
   it('records a breach older than the rule\'s window as already resolved (history ingested late)', async () => {
     await ingestRuns(t.db, [...imageRollout('o1', 'old-svc', '2026-10-01', { buildHost: 'pre-1', image: 'old:1' }), ...imageRollout('o2', 'old-svc', '2026-10-02', { buildHost: 'pre-2', image: 'old:2' })]);
     expect(await pass(policy('fixed-prerelease-host'), '2026-11-25T12:00:00Z')).toMatchObject({ findings: 1, opened: 0, resolved: 1 });

@@ -17,7 +17,7 @@ describe.runIf(HAS_CHROMIUM)('a digest e-mail in a real browser', () => {
     t = await createDigestDb();
     const settings = digestSettings();
     const { ranking } = await classifyAndRank({ db: t.db, settings, week: WEEK });
-    const drafts = buildDigest({ ranking, owners: await t.db.prisma.owner.findMany(), stages: await t.db.prisma.stage.findMany(), violations: [], managers: [MANAGER], baseUrl: settings.baseUrl, targets: settings.targets });
+    const drafts = buildDigest({ ranking, owners: await t.db.prisma.owner.findMany(), stages: await t.db.prisma.stage.findMany(), violations: [], admission: [], managers: [MANAGER], baseUrl: settings.baseUrl, targets: settings.targets });
     mkdirSync(ARTIFACTS, { recursive: true });
     const browser = await launchChromium();
     try {

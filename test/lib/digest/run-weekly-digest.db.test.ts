@@ -53,6 +53,23 @@ describe('the weekly digest over SMTP', () => {
     expect(lead.text).toContain('New: health check GET <*> returned <*> after <*> attempts');
   });
 
+  it('lists open admission violations in the owning team\'s e-mail, and the rules with their outcomes in the managers\'', async () => {
+    const { t, smtp, run } = await setup();
+    await t.db.prisma.admissionRule.create({ data: { id: 'unattended', title: 'Rollouts run unattended', kind: 'max-manual-interventions', severity: 'warning', mode: 'audit', scope: 'rollout', ownerId: 'registry' } });
+    const rollout = await t.db.prisma.rollout.findFirstOrThrow({ where: { day: { gte: '2026-11-16', lte: '2026-11-22' }, outcome: 'failed' } });
+    const seen = new Date('2026-11-18T10:00:00Z');
+    await t.db.prisma.admissionViolation.create({ data: { ruleId: 'unattended', subjectType: 'rollout', subjectId: rollout.id, firstSeen: seen, lastSeen: seen, rollouts: { create: { rolloutId: rollout.id } } } });
+    await run();
+    const registry = smtp.received.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'registry-team@example.com')!;
+    expect(registry.text).toContain('Open admission-rule violations');
+    expect(registry.text).toContain('Rollouts run unattended');
+    expect(registry.text).toContain(`rollout ${rollout.id}`);
+    const manager = smtp.received.find((m) => m.subject?.includes('KPIs'))!;
+    expect(manager.text).toContain('Admission rules: failed rollouts, violating vs compliant');
+    // 1 violating rollout (failed) of the week's 4 finished; 2 of the other 3 failed.
+    expect(manager.text).toMatch(/Rollouts run unattended[\s\S]*audit[\s\S]*1[\s\S]*100\.0% of 1[\s\S]*66\.7% of 3[\s\S]*1 prevented, 0 good blocked/);
+  });
+
   it('sends nothing new when run again for the same week', async () => {
     const { smtp, run } = await setup();
     await run();
@@ -66,7 +83,7 @@ describe('the weekly digest over SMTP', () => {
     const { ranking } = await import('../../../lib/rank/classify-and-rank').then((m) => m.classifyAndRank({ db: t.db, settings, week: WEEK }));
     const owners = await t.db.prisma.owner.findMany();
     const stages = await t.db.prisma.stage.findMany({ select: { key: true, name: true, ownerId: true } });
-    const drafts = buildDigest({ ranking, owners, stages, violations: [], managers: [MANAGER], baseUrl: settings.baseUrl, targets: settings.targets });
+    const drafts = buildDigest({ ranking, owners, stages, violations: [], admission: [], managers: [MANAGER], baseUrl: settings.baseUrl, targets: settings.targets });
     let delivered = 0;
     const crash = deliverDigest({ db: t.db, mailer, week: WEEK, from: settings.mailFrom, drafts, runId: null, retry: FAST_RETRY, onMessage: () => {
       delivered += 1;
