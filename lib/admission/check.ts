@@ -1,6 +1,8 @@
 import type { Db } from '../db';
 import { withLock } from '../jobs/lock';
-import { AdmissionConfigError, type AdmissionPolicy } from './config';
+import { insertRows } from '../sql';
+import { AdmissionConfigError, type AdmissionPolicy, type AdmissionRuleConfig } from './config';
+import type { Finding } from './kind';
 import { RULE_KINDS } from './kinds';
 import { NewRuns } from './new-runs';
 import { updateAdmissionState } from './state';
@@ -33,6 +35,12 @@ async function syncRules(db: Db, policy: AdmissionPolicy): Promise<void> {
   await db.prisma.admissionRule.updateMany({ where: { id: { notIn: policy.rules.map((r) => r.id) } }, data: { active: false } });
 }
 
+/** Moves cursors to `to`, in one statement. */
+async function saveCursors(db: Db, names: string[], to: number): Promise<void> {
+  const spec = { table: 'AdmissionCursor', columns: [{ name: 'name' }, { name: 'lastRunId', pgType: 'integer' }], suffix: 'ON CONFLICT ("name") DO UPDATE SET "lastRunId" = excluded."lastRunId"' };
+  await insertRows(await db.bulk(), db.kind, spec, names.map((n) => [n, to]));
+}
+
 /**
  * The pass after an ingestion: reads the stage runs stored since the last pass (by id), updates the
  * admission state (hosts, build hosts, images) and checks the per-record kinds on them. Returns null
@@ -54,27 +62,31 @@ export async function checkNewRuns(deps: Deps): Promise<CheckResult | null> {
     const at = (name: string) => cursors.get(name) ?? 0;
     const start = Math.min(at(STATE_CURSOR), ...perRecord.map((r) => at(ruleCursor(r.id))));
     if (start >= top) return result;
-    await syncRules(db, policy);
-    const advance = async (name: string, to: number) => {
-      await db.prisma.admissionCursor.upsert({ where: { name }, create: { name, lastRunId: to }, update: { lastRunId: to } });
-      cursors.set(name, to);
+    // The rules are written to the database only when a finding needs them (most passes find none).
+    let synced = false;
+    const record = async (rule: AdmissionRuleConfig, findings: Finding[]) => {
+      if (findings.length && !synced) await syncRules(db, policy);
+      synced ||= findings.length > 0;
+      result.findings += findings.length;
+      for (const f of findings) result[await recordFinding(db, rule, f, now, deps.timeZone)] += 1;
     };
     for (let from = start; from < top; ) {
       const to = Math.min(top, from + RANGE);
       const shared = new NewRuns(db, policy.images, from, to);
       // Usually every cursor is at `from` and the range's facts are read once for all.
       const runsFrom = (name: string) => (at(name) > from ? new NewRuns(db, policy.images, at(name), to) : shared);
+      const moved: string[] = [];
       if (at(STATE_CURSOR) < to) {
         await updateAdmissionState(db, runsFrom(STATE_CURSOR));
-        await advance(STATE_CURSOR, to);
+        moved.push(STATE_CURSOR);
       }
       for (const rule of perRecord) {
         if (at(ruleCursor(rule.id)) >= to) continue;
-        const findings = await RULE_KINDS[rule.kind]!.checkRuns!({ db, now, timeZone: deps.timeZone, images: policy.images }, rule.config, runsFrom(ruleCursor(rule.id)));
-        result.findings += findings.length;
-        for (const f of findings) result[await recordFinding(db, rule, f, now, deps.timeZone)] += 1;
-        await advance(ruleCursor(rule.id), to);
+        await record(rule, await RULE_KINDS[rule.kind]!.checkRuns!({ db, now, timeZone: deps.timeZone, images: policy.images }, rule.config, runsFrom(ruleCursor(rule.id))));
+        moved.push(ruleCursor(rule.id));
       }
+      await saveCursors(db, moved, to);
+      for (const name of moved) cursors.set(name, to);
       result.runs += to - from;
       from = to;
     }

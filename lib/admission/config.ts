@@ -40,8 +40,9 @@ export function parseAdmissionRules(data: unknown, source: string): AdmissionPol
   if (!parsed.success) issues.push(...parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`));
   const rules: AdmissionRuleConfig[] = [];
   const seen = new Set<string>();
-  // Each rule on its own, so that one bad rule does not hide the errors of the others.
-  (parsed.data?.rules ?? []).forEach((raw, i) => {
+  // Each rule on its own, so that one bad rule (or a bad images block) does not hide the errors of the others.
+  const raws: unknown[] = parsed.data?.rules ?? (typeof data === 'object' && data !== null && Array.isArray((data as { rules?: unknown }).rules) ? (data as { rules: unknown[] }).rules : []);
+  raws.forEach((raw, i) => {
     const one = ruleSchema.safeParse(raw);
     if (!one.success) return issues.push(...one.error.issues.map((x) => `  rules.${i}.${x.path.join('.')}: ${x.message}`));
     const rule = one.data;

@@ -8,13 +8,11 @@ import type { ImageSettings } from './config';
  * once, on first use.
  */
 export type ImageRun = { rolloutId: string; service: string; stageKey: string; host: string | null; at: Date; image: string | null };
-/** An online rollout's use of an image: its first online run naming it. */
-export type ImageUse = { rolloutId: string; service: string; image: string; host: string | null; at: Date };
 
 type RawImageRun = { rolloutId: string; service: string; stageKey: string; host: string | null; at: string | Date; image: string | number | null };
 
 /** The SQL of a JSON attribute as text (the attribute name is validated by the rules file schema). */
-function attrSql(kind: Db['kind'], attr: string): string {
+export function attrSql(kind: Db['kind'], attr: string): string {
   return kind === 'sqlite' ? `json_extract("attrs", '$.${attr}')` : `("attrs"->>'${attr}')`;
 }
 
@@ -24,7 +22,6 @@ function params(kind: Db['kind'], count: number): string[] {
 
 export class NewRuns {
   private buildsAndPushes: Promise<ImageRun[]> | null = null;
-  private uses: Promise<ImageUse[]> | null = null;
 
   constructor(
     readonly db: Db,
@@ -54,23 +51,6 @@ export class NewRuns {
       return toImageRuns(rows);
     })();
     return this.buildsAndPushes;
-  }
-
-  /** Online runs naming an image among the new runs: one per rollout and image, at its first run. */
-  imageUses(): Promise<ImageUse[]> {
-    this.uses ??= (async () => {
-      const p = params(this.db.kind, 2);
-      const image = attrSql(this.db.kind, this.images.attr);
-      const rows = await queryRows<RawImageRun>(
-        await this.db.bulk(),
-        `SELECT "rolloutId","service",'' AS "stageKey",MIN("host") AS "host",MIN("startedAt") AS "at",${image} AS "image" FROM "StageRun"
-         WHERE "id" > ${p[0]} AND "id" <= ${p[1]} AND "env" = 'online' AND ${image} IS NOT NULL AND ${image} <> ''
-         GROUP BY "rolloutId","service",${image}`,
-        [this.fromId, this.toId],
-      );
-      return toImageRuns(rows).map((r) => ({ rolloutId: r.rolloutId, service: r.service, image: r.image!, host: r.host, at: r.at }));
-    })();
-    return this.uses;
   }
 }
 

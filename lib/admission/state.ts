@@ -31,23 +31,28 @@ async function updateHostEnvs(db: Db, runs: NewRuns): Promise<void> {
   });
 }
 
-async function updateBuildHosts(db: Db, builds: Awaited<ReturnType<NewRuns['imageRuns']>>): Promise<void> {
-  const first = new Map<string, (typeof builds)[number]>();
-  for (const b of builds) if (!first.has(b.service)) first.set(b.service, b);
-  if (first.size === 0) return;
-  const known = new Map((await db.prisma.serviceBuildHost.findMany({ where: { service: { in: [...first.keys()] } } })).map((s) => [s.service, s]));
-  for (const [service, b] of first) {
-    const k = known.get(service);
-    if (k && k.firstBuildAt.getTime() <= b.at.getTime()) continue;
-    const data = { host: b.host!, firstBuildAt: b.at, rolloutId: b.rolloutId };
-    await db.prisma.serviceBuildHost.upsert({ where: { service }, create: { service, ...data }, update: data });
-  }
+/** `SET col = CASE WHEN <earlier> THEN excluded.col ELSE table.col END` for each column. */
+function takeIfEarlier(table: string, time: string, columns: string[]): string {
+  const earlier = `excluded."${time}" IS NOT NULL AND ("${table}"."${time}" IS NULL OR excluded."${time}" < "${table}"."${time}")`;
+  return columns.map((c) => `"${c}" = CASE WHEN ${earlier} THEN excluded."${c}" ELSE "${table}"."${c}" END`).join(', ');
 }
 
+const BUILD_HOST_COLUMNS: Column[] = [{ name: 'service' }, { name: 'host' }, { name: 'firstBuildAt', pgType: 'timestamp(3)' }, { name: 'rolloutId' }];
 const IMAGE_COLUMNS: Column[] = [
   { name: 'image' }, { name: 'service' }, { name: 'buildHost' }, { name: 'builtAt', pgType: 'timestamp(3)' }, { name: 'buildRolloutId' }, { name: 'pushedAt', pgType: 'timestamp(3)' },
 ];
+const ts = (d: Date | null) => (d ? toDbTimestamp(d.getTime()) : null);
 
+/** The earliest build of each service, merged in one statement: an earlier build (ingested late) takes over. */
+async function updateBuildHosts(db: Db, builds: Awaited<ReturnType<NewRuns['imageRuns']>>): Promise<void> {
+  const first = new Map<string, (typeof builds)[number]>();
+  for (const b of builds) if (!first.has(b.service)) first.set(b.service, b);
+  const rows = [...first].map(([service, b]) => [service, b.host, ts(b.at), b.rolloutId]);
+  const suffix = `ON CONFLICT ("service") DO UPDATE SET ${takeIfEarlier('ServiceBuildHost', 'firstBuildAt', ['host', 'rolloutId', 'firstBuildAt'])}`;
+  await insertRows(await db.bulk(), db.kind, { table: 'ServiceBuildHost', columns: BUILD_HOST_COLUMNS, suffix }, rows);
+}
+
+/** Each image's first build (host, time, rollout) and first push, merged in one statement per chunk. */
 async function updateImages(db: Db, runs: NewRuns): Promise<void> {
   const { buildStage } = runs.images;
   const seen = new Map<string, { service: string; buildHost: string | null; builtAt: Date | null; buildRolloutId: string | null; pushedAt: Date | null }>();
@@ -59,23 +64,7 @@ async function updateImages(db: Db, runs: NewRuns): Promise<void> {
     } else if (!s.pushedAt) s.pushedAt = r.at;
     seen.set(r.image, s);
   }
-  const images = [...seen.keys()];
-  const ts = (d: Date | null) => (d ? toDbTimestamp(d.getTime()) : null);
-  for (let i = 0; i < images.length; i += 500) {
-    const chunk = images.slice(i, i + 500);
-    const known = new Map((await db.prisma.imageSeen.findMany({ where: { image: { in: chunk } } })).map((k) => [k.image, k]));
-    // New images (nearly all of them: one per rollout) in one statement; known ones merged one by one.
-    const fresh = chunk.filter((image) => !known.has(image)).map((image) => {
-      const s = seen.get(image)!;
-      return [image, s.service, s.buildHost, ts(s.builtAt), s.buildRolloutId, ts(s.pushedAt)];
-    });
-    await insertRows(await db.bulk(), db.kind, { table: 'ImageSeen', columns: IMAGE_COLUMNS, suffix: 'ON CONFLICT ("image") DO NOTHING' }, fresh);
-    for (const [image, k] of known) {
-      const s = seen.get(image)!;
-      const data: Partial<typeof s> = {};
-      if (s.builtAt && (!k.builtAt || s.builtAt < k.builtAt)) Object.assign(data, { buildHost: s.buildHost, builtAt: s.builtAt, buildRolloutId: s.buildRolloutId });
-      if (s.pushedAt && (!k.pushedAt || s.pushedAt < k.pushedAt)) data.pushedAt = s.pushedAt;
-      if (Object.keys(data).length) await db.prisma.imageSeen.update({ where: { image }, data });
-    }
-  }
+  const rows = [...seen].map(([image, s]) => [image, s.service, s.buildHost, ts(s.builtAt), s.buildRolloutId, ts(s.pushedAt)]);
+  const suffix = `ON CONFLICT ("image") DO UPDATE SET ${takeIfEarlier('ImageSeen', 'builtAt', ['buildHost', 'buildRolloutId', 'builtAt'])}, ${takeIfEarlier('ImageSeen', 'pushedAt', ['pushedAt'])}`;
+  await insertRows(await db.bulk(), db.kind, { table: 'ImageSeen', columns: IMAGE_COLUMNS, suffix }, rows);
 }

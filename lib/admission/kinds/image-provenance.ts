@@ -1,30 +1,25 @@
 import { z } from 'zod';
-import type { Db } from '../../db';
+import { queryRows } from '../../sql';
 import { defineKind, type Finding } from '../kind';
+import { attrSql } from '../new-runs';
 
-/** What is wrong with an image about to run (or running) online, or null when nothing is. */
-async function provenanceProblems(db: Db, uses: { service: string; image: string; at: Date }[]): Promise<(string | null)[]> {
-  const images = [...new Set(uses.map((u) => u.image))];
-  const services = [...new Set(uses.map((u) => u.service))];
-  const seen = new Map<string, { buildHost: string | null; builtAt: Date | null; pushedAt: Date | null }>();
-  for (let i = 0; i < images.length; i += 500) {
-    for (const s of await db.prisma.imageSeen.findMany({ where: { image: { in: images.slice(i, i + 500) } } })) seen.set(s.image, s);
-  }
-  const fixed = new Map((await db.prisma.serviceBuildHost.findMany({ where: { service: { in: services } } })).map((s) => [s.service, s.host]));
-  return uses.map((u) => {
-    const s = seen.get(u.image);
-    if (!s?.builtAt) return `image ${u.image} was never built`;
-    const host = fixed.get(u.service);
-    if (host && s.buildHost !== host) return `image ${u.image} was built on ${s.buildHost ?? 'an unknown host'}, not on ${u.service}'s pre-release host ${host}`;
-    if (!s.pushedAt || s.pushedAt > u.at) return `image ${u.image} was not pushed to the registry before it ran`;
-    return null;
-  });
+type Provenance = { buildHost: string | null; builtAt: Date | null; pushedAt: Date | null } | null;
+
+/** What is wrong with an image that runs online at `at`, or null when nothing is. */
+function problemOf(service: string, image: string, at: Date, seen: Provenance, fixedHost: string | null): string | null {
+  if (!seen?.builtAt) return `image ${image} was never built`;
+  if (fixedHost && seen.buildHost !== fixedHost) return `image ${image} was built on ${seen.buildHost ?? 'an unknown host'}, not on ${service}'s pre-release host ${fixedHost}`;
+  if (!seen.pushedAt || seen.pushedAt > at) return `image ${image} was not pushed to the registry before it ran`;
+  return null;
 }
+
+type Use = { rolloutId: string; service: string; image: string | number; at: string | Date; buildHost: string | null; builtAt: string | Date | null; pushedAt: string | Date | null; fixedHost: string | null };
+const date = (v: string | Date | null) => (v === null ? null : new Date(v));
 
 /**
  * An image running online must have been built on the service's pre-release host and pushed to the
  * registry first (from the runs' `attrs.image`, see `images` in the rules file). Checked on the runs
- * of each ingestion; online runs that name no image are not judged.
+ * of each ingestion against the admission state; online runs that name no image are not judged.
  */
 export const imageProvenance = defineKind({
   kind: 'image-provenance',
@@ -33,18 +28,30 @@ export const imageProvenance = defineKind({
   windowDays: (c) => c.windowDays,
   joinsOutcomes: true,
   async checkRuns({ db }, _c, runs) {
-    const uses = await runs.imageUses();
-    const problems = await provenanceProblems(db, uses);
+    const image = attrSql(db.kind, runs.images.attr);
+    // One row per online rollout and image (its first run), with what the state knows of the image.
+    const uses = await queryRows<Use>(
+      await db.bulk(),
+      `SELECT u."rolloutId", u."service", u."image", u."at", i."buildHost", i."builtAt", i."pushedAt", b."host" AS "fixedHost"
+       FROM (SELECT "rolloutId","service",${image} AS "image",MIN("startedAt") AS "at" FROM "StageRun"
+             WHERE ${runs.rangeSql()} AND "env" = 'online' AND ${image} IS NOT NULL AND ${image} <> ''
+             GROUP BY "rolloutId","service",${image}) u
+       LEFT JOIN "ImageSeen" i ON i."image" = u."image"
+       LEFT JOIN "ServiceBuildHost" b ON b."service" = u."service"`,
+      [runs.fromId, runs.toId],
+    );
     const bad = new Map<string, { rolloutId: string; image: string; problem: string; at: Date }[]>();
-    uses.forEach((u, i) => {
-      const problem = problems[i];
-      if (!problem) return;
+    for (const u of uses) {
+      const at = new Date(u.at);
+      const problem = problemOf(u.service, String(u.image), at, { buildHost: u.buildHost, builtAt: date(u.builtAt), pushedAt: date(u.pushedAt) }, u.fixedHost);
+      if (!problem) continue;
       const list = bad.get(u.service) ?? [];
-      list.push({ rolloutId: u.rolloutId, image: u.image, problem, at: u.at });
+      list.push({ rolloutId: u.rolloutId, image: String(u.image), problem, at });
       bad.set(u.service, list);
-    });
+    }
     const findings: Finding[] = [];
     for (const [service, list] of bad) {
+      list.sort((a, b) => a.at.getTime() - b.at.getTime());
       findings.push({
         subjectType: 'service',
         subjectId: service,
@@ -58,7 +65,8 @@ export const imageProvenance = defineKind({
   async preflight({ db, now }, _c, req) {
     if (req.env !== 'online') return { result: 'skip', reasons: ['not an online rollout'] };
     if (!req.image) return { result: 'skip', reasons: ['the request names no image'] };
-    const [problem] = await provenanceProblems(db, [{ service: req.service, image: req.image, at: now }]);
+    const [seen, fixed] = await Promise.all([db.prisma.imageSeen.findUnique({ where: { image: req.image } }), db.prisma.serviceBuildHost.findUnique({ where: { service: req.service } })]);
+    const problem = problemOf(req.service, req.image, now, seen, fixed?.host ?? null);
     return problem ? { result: 'fail', reasons: [problem] } : { result: 'pass', reasons: [] };
   },
 });

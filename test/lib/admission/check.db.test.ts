@@ -86,6 +86,21 @@ describe('the rules file and the history', () => {
     expect(() => parseAdmissionRules(bad, 'rules.json')).toThrow(/rules\.json: invalid admission rules[\s\S]*rules\.0\.severity[\s\S]*rules\.1\.kind: unknown kind "telepathy"/);
     const badConfig = { rules: [{ id: 'x', title: 'x', severity: 'info', owner: 'sre', mode: 'audit', kind: 'stage-success-floor', config: { floor: 2 } }] };
     expect(() => parseAdmissionRules(badConfig, 'rules.json')).toThrow(/rules\.0\.config\.floor: Too big/);
+    // The new kinds' configs and the images block are checked the same way.
+    const rule = (kind: string, config: object) => ({ id: kind, title: kind, severity: 'info', owner: 'sre', mode: 'audit', kind, config });
+    const newKinds = { images: { attr: 'image tag' }, rules: [rule('chain-length', {}), rule('stage-duration', { limitMs: -1, percentile: 2 })] };
+    const message = (() => {
+      try {
+        parseAdmissionRules(newKinds, 'rules.json');
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('images.attr: letters, digits and underscores');
+    expect(message).toContain('rules.0.config.maxSteps:');
+    expect(message).toContain('rules.1.config.limitMs: Too small');
+    expect(message).toContain('rules.1.config.percentile: Too big');
   });
 
   it('refuses a rule owned by nobody known', async () => {
