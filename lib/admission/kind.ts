@@ -18,6 +18,8 @@ export type Finding = {
   evidence: Record<string, unknown>;
   /** When the breach happened, for per-record findings (default: the time of the check). */
   at?: Date;
+  /** The earliest breach of the finding, when it covers several (default: `at`). */
+  since?: Date;
   /** The rollouts that took part in the breach: the join from violations to outcomes. */
   rollouts?: string[];
 };

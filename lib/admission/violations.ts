@@ -17,6 +17,7 @@ const DAY_MS = 86_400_000;
  */
 export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Finding, now: Date, timeZone: string): Promise<Outcome> {
   const at = f.at ?? now;
+  const since = f.since ?? at;
   const recent = at.getTime() >= now.getTime() - rule.windowDays * DAY_MS;
   const key = { ruleId_subjectType_subjectId: { ruleId: rule.id, subjectType: f.subjectType, subjectId: f.subjectId } };
   const evidence = f.evidence as object;
@@ -25,12 +26,12 @@ export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Findin
   let id: number;
   if (!existing) {
     const status = recent ? { status: 'open' } : { status: 'resolved', resolvedAt: now };
-    id = (await db.prisma.admissionViolation.create({ data: { ruleId: rule.id, subjectType: f.subjectType, subjectId: f.subjectId, firstSeen: at, lastSeen: at, evidence, ...status } })).id;
+    id = (await db.prisma.admissionViolation.create({ data: { ruleId: rule.id, subjectType: f.subjectType, subjectId: f.subjectId, firstSeen: since, lastSeen: at, evidence, ...status } })).id;
     outcome = recent ? 'opened' : 'resolved';
   } else {
     const reopen = existing.status === 'resolved' && recent && at >= existing.lastSeen;
     const lastSeen = at > existing.lastSeen ? at : existing.lastSeen;
-    const firstSeen = at < existing.firstSeen ? at : existing.firstSeen;
+    const firstSeen = since < existing.firstSeen ? since : existing.firstSeen;
     await db.prisma.admissionViolation.update({
       where: { id: existing.id },
       data: { firstSeen, lastSeen, count: { increment: 1 }, evidence, ...(reopen ? { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null } : {}) },

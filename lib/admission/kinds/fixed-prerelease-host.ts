@@ -34,6 +34,7 @@ export const fixedPrereleaseHost = defineKind({
         subjectType: 'service',
         subjectId: service,
         at: list.at(-1)!.at,
+        since: list[0]!.at,
         rollouts: list.map((b) => b.rolloutId),
         evidence: {
           fixedHost: f.host,

@@ -56,6 +56,7 @@ export const imageProvenance = defineKind({
         subjectType: 'service',
         subjectId: service,
         at: list.at(-1)!.at,
+        since: list[0]!.at,
         rollouts: list.map((b) => b.rolloutId),
         evidence: { rollouts: list.length, examples: list.slice(-10).map((b) => ({ rolloutId: b.rolloutId, image: b.image, problem: b.problem, at: b.at.toISOString() })) },
       });

@@ -108,6 +108,8 @@ describe('image-provenance', () => {
     ]);
     expect(await pass(policy('image-provenance'), '2026-11-17T12:00:00Z')).toMatchObject({ findings: 1, opened: 1 });
     const v = await violation('image-provenance', 'img-svc');
+    // One finding for three breaches: first seen at the earliest, last seen at the latest.
+    expect(v).toMatchObject({ firstSeen: new Date('2026-11-16T10:20:00Z'), lastSeen: new Date('2026-11-17T10:20:00Z') });
     expect(v!.rollouts.map((r) => r.rolloutId)).toEqual(['i2', 'i3', 'i4']);
     const problems = (v!.evidence as { examples: { rolloutId: string; problem: string }[] }).examples.map((e) => `${e.rolloutId}: ${e.problem}`);
     expect(problems).toEqual([
