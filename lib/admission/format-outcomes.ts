@@ -5,7 +5,7 @@ const share = (s: Split) => `${formatPercent(s.failShare)} of ${formatCount(s.ro
 
 /** The outcome report as plain text (`npm run admission:report`). */
 export function formatOutcomeReport(r: OutcomeReport): string {
-  const period = r.week ? `${r.week} (${r.days!.from} to ${r.days!.to})` : 'all stored rollouts';
+  const period = r.days ? `${r.week ?? 'days'} (${r.days.from} to ${r.days.to})` : 'all stored rollouts';
   const lines = [`Admission rules and outcomes — ${period}: ${formatCount(r.rollouts)} finished rollouts, ${formatCount(r.failed)} failed.`, ''];
   if (r.rules.length === 0) lines.push('No admission rules are loaded yet: run `npm run admission:check`.');
   for (const rule of r.rules) {

@@ -23,6 +23,8 @@ export type RuleOutcome = {
   whatIf: { blocked: number; failuresPrevented: number; goodBlocked: number; shareOfAllFailures: number | null } | null;
 };
 export type OutcomeReport = { week: string | null; days: { from: string; to: string } | null; rollouts: number; failed: number; rules: RuleOutcome[] };
+/** A period: an ISO week, a range of days (inclusive), or — neither — every stored rollout. */
+export type OutcomePeriod = { week?: string | null; days?: { from: string; to: string } | null };
 
 const FINISHED = ['succeeded', 'failed'];
 
@@ -30,10 +32,11 @@ function split(rollouts: number, failed: number): Split {
   return { rollouts, failed, failShare: ratio(failed, rollouts) };
 }
 
-export async function getAdmissionOutcomes(db: Db, opts: { week?: string | null } = {}): Promise<OutcomeReport> {
+export async function getAdmissionOutcomes(db: Db, opts: OutcomePeriod = {}): Promise<OutcomeReport> {
   const week = opts.week ?? null;
-  const days = week ? weekDays(week) : null;
-  const dayFilter = days ? { day: { gte: days[0]!, lte: days.at(-1)! } } : {};
+  const weekRange = week ? weekDays(week) : null;
+  const days = weekRange ? { from: weekRange[0]!, to: weekRange.at(-1)! } : (opts.days ?? null);
+  const dayFilter = days ? { day: { gte: days.from, lte: days.to } } : {};
   const totals = await db.prisma.rollout.groupBy({ by: ['outcome'], where: { ...dayFilter, outcome: { in: FINISHED } }, _count: { _all: true } });
   const total = totals.reduce((n, t) => n + t._count._all, 0);
   const totalFailed = totals.find((t) => t.outcome === 'failed')?._count._all ?? 0;
@@ -55,5 +58,5 @@ export async function getAdmissionOutcomes(db: Db, opts: { week?: string | null 
     const whatIf = joins && rule.mode !== 'enforce' ? { blocked: outcomes.size, failuresPrevented: failed, goodBlocked: outcomes.size - failed, shareOfAllFailures: ratio(failed, totalFailed) } : null;
     out.push({ rule: rule.id, title: rule.title, mode: rule.mode, joinsOutcomes: joins, violating, compliant, whatIf });
   }
-  return { week, days: days ? { from: days[0]!, to: days.at(-1)! } : null, rollouts: total, failed: totalFailed, rules: out };
+  return { week, days, rollouts: total, failed: totalFailed, rules: out };
 }

@@ -1,4 +1,4 @@
-import { getAdmissionOutcomes } from '../admission/outcomes';
+import { getAdmissionOutcomes, type OutcomePeriod } from '../admission/outcomes';
 import { getViolationHistory } from '../admission/violations';
 import type { Db } from '../db';
 import { previousWeek, weekOfInstant } from '../time/iso-week';
@@ -31,13 +31,13 @@ function historyMatrix(history: Awaited<ReturnType<typeof getViolationHistory>>,
  * history per rule and per owner, the outcome join for a week (or all stored rollouts), and the
  * latest pre-flight checks.
  */
-export async function getAdmissionOverview(db: Db, opts: { week?: string | null; now?: Date; timeZone: string }) {
+export async function getAdmissionOverview(db: Db, opts: { period: OutcomePeriod; now?: Date; timeZone: string }) {
   const weeks = recentWeeks(opts.now ?? new Date(), opts.timeZone);
   const [rules, violations, history, outcomes, preflights] = await Promise.all([
     db.prisma.admissionRule.findMany({ orderBy: { id: 'asc' }, include: { owner: { select: { name: true } }, _count: { select: { violations: { where: { status: { in: ['open', 'acknowledged'] } } } } } } }),
     db.prisma.admissionViolation.findMany({ orderBy: { lastSeen: 'desc' }, take: 200, include: { rule: { select: { title: true, severity: true } } } }),
     getViolationHistory(db),
-    getAdmissionOutcomes(db, { week: opts.week }),
+    getAdmissionOutcomes(db, opts.period),
     db.prisma.admissionPreflight.findMany({ orderBy: { id: 'desc' }, take: 20 }),
   ]);
   return {

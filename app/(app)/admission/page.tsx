@@ -1,6 +1,8 @@
 import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { getAdmissionOverview } from '../../../lib/metrics/admission';
+import type { OutcomePeriod } from '../../../lib/admission/outcomes';
+import { addDays, dayInZone } from '../../../lib/time/day';
 import { WeekFormatError, weekStart } from '../../../lib/time/iso-week';
 import { requireUser } from '../../_lib/auth';
 import { OutcomeTable } from './outcome-table';
@@ -10,21 +12,28 @@ export const dynamic = 'force-dynamic';
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const time = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
-function parseWeek(raw: string | string[] | undefined): { week: string | null; error: string | null } {
-  if (typeof raw !== 'string' || raw === '') return { week: null, error: null };
+const RECENT_DAYS = 28;
+
+/** `?week=2026-W47`, `?week=all`, or by default the last 28 days (a bad week says so and shows the default). */
+function parsePeriod(raw: string | string[] | undefined, timeZone: string): { period: OutcomePeriod; error: string | null } {
+  const today = dayInZone(Date.now(), timeZone);
+  const recent = { days: { from: addDays(today, -(RECENT_DAYS - 1)), to: today } };
+  if (raw === 'all') return { period: {}, error: null };
+  if (typeof raw !== 'string' || raw === '') return { period: recent, error: null };
   try {
     weekStart(raw);
-    return { week: raw, error: null };
+    return { period: { week: raw }, error: null };
   } catch (error) {
-    if (error instanceof WeekFormatError) return { week: null, error: error.message };
+    if (error instanceof WeekFormatError) return { period: recent, error: error.message };
     throw error;
   }
 }
 
 export default async function AdmissionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/admission');
-  const { week, error } = parseWeek((await searchParams).week);
-  const data = await getAdmissionOverview(await getDb(), { week, timeZone: getSettings().timeZone });
+  const { timeZone } = getSettings();
+  const { period, error } = parsePeriod((await searchParams).week, timeZone);
+  const data = await getAdmissionOverview(await getDb(), { period, timeZone });
   const { rules, violations, weeks, outcomes } = data;
   return (
     <>
@@ -44,11 +53,11 @@ export default async function AdmissionPage({ searchParams }: { searchParams: Pr
             </table>
           </section>
           <section className="panel" id="outcomes">
-            <h2>Outcomes — {outcomes.week ? `${outcomes.week} (${outcomes.days!.from} to ${outcomes.days!.to})` : 'all stored rollouts'}: {outcomes.rollouts.toLocaleString('en-US')} finished, {outcomes.failed.toLocaleString('en-US')} failed</h2>
+            <h2>Outcomes — {outcomes.days ? `${outcomes.week ?? `last ${RECENT_DAYS} days`} (${outcomes.days.from} to ${outcomes.days.to})` : 'all stored rollouts'}: {outcomes.rollouts.toLocaleString('en-US')} finished, {outcomes.failed.toLocaleString('en-US')} failed</h2>
             <p className="subtle">
-              Week: <a href="/admission#outcomes">all</a>{weeks.slice().reverse().map((w) => <span key={w}> · <a href={`/admission?week=${w}#outcomes`}>{w}</a></span>)}
+              Period: <a href="/admission#outcomes">last {RECENT_DAYS} days</a>{weeks.slice().reverse().map((w) => <span key={w}> · <a href={`/admission?week=${w}#outcomes`}>{w}</a></span>)} · <a href="/admission?week=all#outcomes">all</a>
             </p>
-            {error && <p className="down" role="alert">{error}; showing all stored rollouts.</p>}
+            {error && <p className="down" role="alert">{error}; showing the last {RECENT_DAYS} days.</p>}
             <OutcomeTable rules={outcomes.rules} />
           </section>
           <section className="panel">

@@ -59,6 +59,13 @@ describe('violations joined to outcomes', () => {
     expect(rule(r.rules, 'unattended')).toMatchObject({ violating: { rollouts: 3, failed: 2 }, compliant: { rollouts: 4, failed: 1 }, whatIf: { blocked: 3, failuresPrevented: 2, goodBlocked: 1 } });
   });
 
+  it('takes a range of days too (the dashboard\'s default: the last 28 days)', async () => {
+    const r = await getAdmissionOutcomes(t.db, { days: { from: '2026-11-17', to: '2026-11-17' } });
+    expect(r).toMatchObject({ week: null, days: { from: '2026-11-17', to: '2026-11-17' }, rollouts: 2, failed: 2 });
+    expect(rule(r.rules, 'unattended')).toMatchObject({ violating: { rollouts: 1, failed: 1 }, compliant: { rollouts: 1, failed: 1 } });
+    expect(formatOutcomeReport(r)).toContain('days (2026-11-17 to 2026-11-17): 2 finished rollouts, 2 failed.');
+  });
+
   it('gives no what-if for an enforce rule, and skips kinds whose violations name no rollouts', async () => {
     const r = await getAdmissionOutcomes(t.db, { week: '2026-W47' });
     expect(rule(r.rules, 'short')).toMatchObject({ joinsOutcomes: true, violating: { rollouts: 0, failShare: null }, compliant: { rollouts: 6 }, whatIf: null });

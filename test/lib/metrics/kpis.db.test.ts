@@ -29,7 +29,7 @@ describe('the overview KPIs', () => {
   });
 
   it('lists no admission rules until they exist', async () => {
-    expect(await getAdmissionOverview(t.db, { timeZone: 'UTC' })).toMatchObject({ rules: [], violations: [], byRule: [], preflights: [], outcomes: { rules: [] } });
+    expect(await getAdmissionOverview(t.db, { period: {}, timeZone: 'UTC' })).toMatchObject({ rules: [], violations: [], byRule: [], preflights: [], outcomes: { rules: [] } });
   });
 });
 
@@ -49,7 +49,7 @@ describe('an admission rule page', () => {
     expect(page!.history.at(-1)).toBe(1);
     expect(page!.outcome).toMatchObject({ rule: 'no-mixed-hosts', joinsOutcomes: true, violating: { rollouts: 0 } });
     expect(await getAdmissionRule(t.db, 'nope', { timeZone: 'UTC' })).toBeNull();
-    const overview = await getAdmissionOverview(t.db, { now, timeZone: 'UTC' });
+    const overview = await getAdmissionOverview(t.db, { period: {}, now, timeZone: 'UTC' });
     expect(overview.rules).toEqual([expect.objectContaining({ id: 'no-mixed-hosts', open: 1 })]);
     expect(overview.byRule).toEqual([{ id: 'no-mixed-hosts', counts: [0, 0, 0, 0, 0, 0, 0, 1] }]);
     expect(overview.byOwner).toEqual([{ id: 'compute', counts: [0, 0, 0, 0, 0, 0, 0, 1] }]);
