@@ -119,7 +119,7 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     await page.reload();
     expect(await page.locator(`tr#${rowId} td:nth-child(2)`).textContent()).toMatch(new RegExp(`^acknowledged\\s*by ${USERS.engineer.replace('.', '\\.')}`));
     await page.goto(`${base()}/admission?week=not-a-week`);
-    expect(await page.locator('[role=alert]').textContent()).toContain('is not an ISO week');
+    expect(await page.locator('p[role=alert]').textContent()).toContain('is not an ISO week');
     await page.close();
 
     const { page: viewer } = await signIn('viewer');
