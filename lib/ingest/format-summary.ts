@@ -12,6 +12,8 @@ export function formatSummary(summary: IngestSummary | IngestSummary[]): string 
   const lines = [
     `${summary.source}: ${n(summary.accepted)} accepted, ${n(summary.duplicates)} duplicates, ${n(summary.rejected)} rejected in ${summary.seconds.toFixed(1)} s (${n(summary.recordsPerSecond)} records/s)`,
   ];
+  const a = summary.admission;
+  if (a && a.findings > 0) lines.push(`  admission rules: ${n(a.findings)} breach(es) found — ${n(a.opened)} violation(s) opened, ${n(a.reopened)} reopened (see /admission)`);
   for (const w of summary.warnings) lines.push(`  warning: ${w}`);
   for (const r of summary.rejections) lines.push(`  ${r.source}:${r.line}: ${r.field ? `${r.field}: ` : ''}${r.reason}`);
   if (summary.rejected > summary.rejections.length) lines.push(`  … ${n(summary.rejected - summary.rejections.length)} more in the quarantine (ingest batch ${summary.batchId})`);
