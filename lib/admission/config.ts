@@ -68,3 +68,13 @@ export function loadAdmissionRules(file: string | null): AdmissionPolicy {
   }
   return parseAdmissionRules(data, file);
 }
+
+const loaded = new Map<string, AdmissionPolicy>();
+
+/** The rules file as loaded once per process (the web server and ingestion; a change needs a restart). */
+export function admissionPolicyOf(file: string | null): AdmissionPolicy {
+  const key = file ?? '';
+  let policy = loaded.get(key);
+  if (!policy) loaded.set(key, (policy = loadAdmissionRules(file)));
+  return policy;
+}

@@ -2,21 +2,12 @@ import { verifyIngestToken } from '../auth/ingest-tokens';
 import type { Db } from '../db';
 import type { Settings } from '../env';
 import { ValidationError, errorResponse } from '../errors';
-import { loadAdmissionRules, type AdmissionPolicy } from './config';
+import { admissionPolicyOf } from './config';
 import { preflightCheck, preflightRequestSchema, recordPreflight } from './preflight';
 
 type Deps = { db: Db; settings: Pick<Settings, 'ingestTokens' | 'admissionFile' | 'timeZone'>; now?: Date };
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const policies = new Map<string, AdmissionPolicy>();
-
-/** The rules file, read once per process (like the other config files, a change needs a restart). */
-function policyOf(file: string | null): AdmissionPolicy {
-  const key = file ?? '';
-  let policy = policies.get(key);
-  if (!policy) policies.set(key, (policy = loadAdmissionRules(file)));
-  return policy;
-}
 
 /**
  * POST /api/admission/check: a JSON body { service, env, hosts, image, stages } authorised by an
@@ -40,7 +31,7 @@ export async function handlePreflightRequest(request: Request, deps: Deps): Prom
       throw new ValidationError(`invalid pre-flight request: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}`, details);
     }
     const now = deps.now ?? new Date();
-    const answer = await preflightCheck({ db: deps.db, policy: policyOf(deps.settings.admissionFile), now, timeZone: deps.settings.timeZone }, parsed.data);
+    const answer = await preflightCheck({ db: deps.db, policy: admissionPolicyOf(deps.settings.admissionFile), now, timeZone: deps.settings.timeZone }, parsed.data);
     const id = await recordPreflight(deps.db, token, parsed.data, answer, now);
     return Response.json({ id, ...answer });
   } catch (error) {

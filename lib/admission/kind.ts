@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Db } from '../db';
+import { addDays, dayInZone } from '../time/day';
 import type { ImageSettings } from './config';
 import type { NewRuns } from './new-runs';
 
@@ -48,6 +49,32 @@ export type RuleKind<C> = {
    */
   preflight?: (ctx: EvaluateContext, config: C, request: PreflightRequest) => Promise<PreflightVerdict>;
 };
+
+/** The `windowDays` of a kind's config: days a breach counts, and the rule must hold to resolve. */
+export const windowDaysSchema = z.number().int().min(1).max(90).default(7);
+
+/** The calendar days (inclusive, in the time zone) of the `windowDays` ending today. */
+export function dayWindow(ctx: Pick<EvaluateContext, 'now' | 'timeZone'>, windowDays: number): { from: string; to: string } {
+  const to = dayInZone(ctx.now.getTime(), ctx.timeZone);
+  return { from: addDays(to, -(windowDays - 1)), to };
+}
+
+/**
+ * One finding per service from per-record breaches: first and last seen at the earliest and latest
+ * breach, the rollouts involved, and the evidence built from the service's breaches (oldest first).
+ */
+export function findingsPerService<B extends { service: string; rolloutId: string; at: Date }>(breaches: B[], evidence: (service: string, list: B[]) => Record<string, unknown>): Finding[] {
+  const byService = new Map<string, B[]>();
+  for (const b of breaches) {
+    const list = byService.get(b.service);
+    if (list) list.push(b);
+    else byService.set(b.service, [b]);
+  }
+  return [...byService].map(([service, list]) => {
+    list.sort((a, b) => a.at.getTime() - b.at.getTime());
+    return { subjectType: 'service', subjectId: service, at: list.at(-1)!.at, since: list[0]!.at, rollouts: list.map((b) => b.rolloutId), evidence: evidence(service, list) };
+  });
+}
 
 /** Declares a kind with its config type inferred from its schema. */
 export function defineKind<S extends z.ZodType>(kind: RuleKind<z.infer<S>> & { configSchema: S }): RuleKind<z.infer<S>> {

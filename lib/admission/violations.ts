@@ -67,9 +67,12 @@ export async function resolveStale(db: Db, rule: AdmissionRuleConfig, now: Date)
   return r.count;
 }
 
-/** Violations per rule and per owner per ISO week, from the recorded sightings (newest week first). */
-export async function getViolationHistory(db: Db): Promise<{ week: string; ruleId: string; ownerId: string | null; violations: number }[]> {
-  const rows = await db.prisma.admissionViolationWeek.findMany({ include: { violation: { include: { rule: { select: { id: true, ownerId: true } } } } } });
+/** Violations per rule and per owner per ISO week, from the recorded sightings (newest week first); optionally of some weeks or one rule. */
+export async function getViolationHistory(db: Db, opts: { weeks?: string[]; ruleId?: string } = {}): Promise<{ week: string; ruleId: string; ownerId: string | null; violations: number }[]> {
+  const rows = await db.prisma.admissionViolationWeek.findMany({
+    where: { ...(opts.weeks ? { week: { in: opts.weeks } } : {}), ...(opts.ruleId ? { violation: { ruleId: opts.ruleId } } : {}) },
+    select: { week: true, violation: { select: { ruleId: true, rule: { select: { ownerId: true } } } } },
+  });
   const counts = new Map<string, { week: string; ruleId: string; ownerId: string | null; violations: number }>();
   for (const r of rows) {
     const k = `${r.week}\u0000${r.violation.ruleId}`;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadAdmissionRules } from '../admission/config';
+import { admissionPolicyOf } from '../admission/config';
 import { loadChainConfig } from '../chain/config';
 import { getChain, syncChain } from '../chain/sync';
 import type { Db } from '../db';
@@ -23,7 +23,7 @@ export async function prepareIngest(db: Db, settings: Pick<Settings, 'chainFile'
     await syncChain(db, loadChainConfig(settings.chainFile));
     chain = await getChain(db);
   }
-  const admission = opts.admission === false ? null : loadAdmissionRules(settings.admissionFile ?? null);
+  const admission = opts.admission === false ? null : admissionPolicyOf(settings.admissionFile ?? null);
   return { db, stages: new Set(chain.stages.map((s) => s.key)), lastStage: chain.stages.at(-1)!.key, timeZone: settings.timeZone, maxLineBytes: settings.maxLineBytes, admission };
 }
 

@@ -36,7 +36,7 @@ export async function getAdmissionOverview(db: Db, opts: { period: OutcomePeriod
   const [rules, violations, history, outcomes, preflights] = await Promise.all([
     db.prisma.admissionRule.findMany({ orderBy: { id: 'asc' }, include: { owner: { select: { name: true } }, _count: { select: { violations: { where: { status: { in: ['open', 'acknowledged'] } } } } } } }),
     db.prisma.admissionViolation.findMany({ orderBy: { lastSeen: 'desc' }, take: 200, include: { rule: { select: { title: true, severity: true } } } }),
-    getViolationHistory(db),
+    getViolationHistory(db, { weeks }),
     getAdmissionOutcomes(db, opts.period),
     db.prisma.admissionPreflight.findMany({ orderBy: { id: 'desc' }, take: 20 }),
   ]);
@@ -62,7 +62,7 @@ export async function getAdmissionRule(db: Db, id: string, opts: { now?: Date; t
   const rank: Record<string, number> = { open: 0, acknowledged: 1, resolved: 2 };
   rule.violations.sort((a, b) => (rank[a.status] ?? 3) - (rank[b.status] ?? 3));
   const weeks = recentWeeks(opts.now ?? new Date(), opts.timeZone);
-  const history = (await getViolationHistory(db)).filter((h) => h.ruleId === id);
+  const history = await getViolationHistory(db, { weeks, ruleId: id });
   const outcome = (await getAdmissionOutcomes(db)).rules.find((r) => r.rule === id) ?? null;
   return { rule, weeks, history: weeks.map((w) => history.find((h) => h.week === w)?.violations ?? 0), outcome };
 }

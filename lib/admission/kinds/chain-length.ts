@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { queryRows } from '../../sql';
-import { defineKind } from '../kind';
+import { defineKind, windowDaysSchema } from '../kind';
 
 type Long = { id: string; service: string; steps: number; lastAt: string | Date };
 
@@ -8,7 +8,7 @@ type Long = { id: string; service: string; steps: number; lastAt: string | Date 
 export const chainLength = defineKind({
   kind: 'chain-length',
   scope: 'rollout',
-  configSchema: z.object({ maxSteps: z.number().int().min(1), windowDays: z.number().int().min(1).max(90).default(7) }),
+  configSchema: z.object({ maxSteps: z.number().int().min(1), windowDays: windowDaysSchema }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: true,
   async checkRuns({ db }, c, runs) {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { defineKind, type Finding } from '../kind';
-
-type Build = { host: string; rolloutId: string; at: Date };
+import { defineKind, findingsPerService, windowDaysSchema } from '../kind';
 
 /**
  * A service's pre-release (image build) host is fixed by its first successful image build (the
@@ -11,7 +9,7 @@ type Build = { host: string; rolloutId: string; at: Date };
 export const fixedPrereleaseHost = defineKind({
   kind: 'fixed-prerelease-host',
   scope: 'service',
-  configSchema: z.object({ windowDays: z.number().int().min(1).max(90).default(7) }),
+  configSchema: z.object({ windowDays: windowDaysSchema }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: true,
   async checkRuns({ db }, _c, runs) {
@@ -19,33 +17,20 @@ export const fixedPrereleaseHost = defineKind({
     if (builds.length === 0) return [];
     const services = [...new Set(builds.map((b) => b.service))];
     const fixed = new Map((await db.prisma.serviceBuildHost.findMany({ where: { service: { in: services } } })).map((s) => [s.service, s]));
-    const offending = new Map<string, Build[]>();
-    for (const b of builds) {
+    const offending = builds.filter((b) => {
       const f = fixed.get(b.service);
-      if (!f || b.host === f.host || b.at <= f.firstBuildAt) continue;
-      const list = offending.get(b.service) ?? [];
-      list.push({ host: b.host!, rolloutId: b.rolloutId, at: b.at });
-      offending.set(b.service, list);
-    }
-    const findings: Finding[] = [];
-    for (const [service, list] of offending) {
+      return f && b.host !== f.host && b.at > f.firstBuildAt;
+    });
+    return findingsPerService(offending, (service, list) => {
       const f = fixed.get(service)!;
-      findings.push({
-        subjectType: 'service',
-        subjectId: service,
-        at: list.at(-1)!.at,
-        since: list[0]!.at,
-        rollouts: list.map((b) => b.rolloutId),
-        evidence: {
-          fixedHost: f.host,
-          fixedSince: f.firstBuildAt.toISOString(),
-          otherHosts: [...new Set(list.map((b) => b.host))],
-          builds: list.slice(-10).map((b) => ({ host: b.host, rolloutId: b.rolloutId, at: b.at.toISOString() })),
-          buildCount: list.length,
-        },
-      });
-    }
-    return findings;
+      return {
+        fixedHost: f.host,
+        fixedSince: f.firstBuildAt.toISOString(),
+        otherHosts: [...new Set(list.map((b) => b.host))],
+        builds: list.slice(-10).map((b) => ({ host: b.host, rolloutId: b.rolloutId, at: b.at.toISOString() })),
+        buildCount: list.length,
+      };
+    });
   },
   async preflight({ db }, _c, req) {
     // The hosts of a pre-release rollout are where its image is built.

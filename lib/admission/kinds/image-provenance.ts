@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { queryRows } from '../../sql';
-import { defineKind, type Finding } from '../kind';
+import { defineKind, findingsPerService, windowDaysSchema } from '../kind';
 import { attrSql } from '../new-runs';
 
 type Provenance = { buildHost: string | null; builtAt: Date | null; pushedAt: Date | null } | null;
@@ -24,7 +24,7 @@ const date = (v: string | Date | null) => (v === null ? null : new Date(v));
 export const imageProvenance = defineKind({
   kind: 'image-provenance',
   scope: 'rollout',
-  configSchema: z.object({ windowDays: z.number().int().min(1).max(90).default(7) }),
+  configSchema: z.object({ windowDays: windowDaysSchema }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: true,
   async checkRuns({ db }, _c, runs) {
@@ -40,28 +40,15 @@ export const imageProvenance = defineKind({
        LEFT JOIN "ServiceBuildHost" b ON b."service" = u."service"`,
       [runs.fromId, runs.toId],
     );
-    const bad = new Map<string, { rolloutId: string; image: string; problem: string; at: Date }[]>();
-    for (const u of uses) {
+    const bad = uses.flatMap((u) => {
       const at = new Date(u.at);
       const problem = problemOf(u.service, String(u.image), at, { buildHost: u.buildHost, builtAt: date(u.builtAt), pushedAt: date(u.pushedAt) }, u.fixedHost);
-      if (!problem) continue;
-      const list = bad.get(u.service) ?? [];
-      list.push({ rolloutId: u.rolloutId, image: String(u.image), problem, at });
-      bad.set(u.service, list);
-    }
-    const findings: Finding[] = [];
-    for (const [service, list] of bad) {
-      list.sort((a, b) => a.at.getTime() - b.at.getTime());
-      findings.push({
-        subjectType: 'service',
-        subjectId: service,
-        at: list.at(-1)!.at,
-        since: list[0]!.at,
-        rollouts: list.map((b) => b.rolloutId),
-        evidence: { rollouts: list.length, examples: list.slice(-10).map((b) => ({ rolloutId: b.rolloutId, image: b.image, problem: b.problem, at: b.at.toISOString() })) },
-      });
-    }
-    return findings;
+      return problem ? [{ service: u.service, rolloutId: u.rolloutId, image: String(u.image), problem, at }] : [];
+    });
+    return findingsPerService(bad, (_service, list) => ({
+      rollouts: list.length,
+      examples: list.slice(-10).map((b) => ({ rolloutId: b.rolloutId, image: b.image, problem: b.problem, at: b.at.toISOString() })),
+    }));
   },
   async preflight({ db, now }, _c, req) {
     if (req.env !== 'online') return { result: 'skip', reasons: ['not an online rollout'] };

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { addDays, dayInZone } from '../../time/day';
-import { defineKind, type Finding } from '../kind';
+import { dayWindow, defineKind, windowDaysSchema, type Finding } from '../kind';
 
 /** A host must not run test and online containers at the same time (within `overlapMinutes`). */
 export const mixedHost = defineKind({
   kind: 'mixed-host',
   scope: 'host',
-  configSchema: z.object({ overlapMinutes: z.number().int().min(0).max(24 * 60).default(60), windowDays: z.number().int().min(1).max(90).default(7) }),
+  configSchema: z.object({ overlapMinutes: z.number().int().min(0).max(24 * 60).default(60), windowDays: windowDaysSchema }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: true,
-  async evaluate({ db, now, timeZone }, c) {
-    const from = addDays(dayInZone(now.getTime(), timeZone), -(c.windowDays - 1));
+  async evaluate(ctx, c) {
+    const { db } = ctx;
+    const { from } = dayWindow(ctx, c.windowDays);
     const runs = await db.prisma.stageRun.findMany({
       where: { day: { gte: from }, env: { in: ['test', 'online'] }, host: { not: null } },
       select: { host: true, env: true, startedAt: true, finishedAt: true, rolloutId: true, stageKey: true },

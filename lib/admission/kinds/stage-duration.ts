@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { queryRows } from '../../sql';
-import { addDays, dayInZone } from '../../time/day';
-import { defineKind } from '../kind';
+import { dayWindow, defineKind, windowDaysSchema } from '../kind';
 
 /** The nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -20,15 +19,15 @@ export const stageDuration = defineKind({
     limitMs: z.number().int().positive(),
     limits: z.record(z.string(), z.number().int().positive()).default({}),
     percentile: z.number().gt(0).max(1).default(0.95),
-    windowDays: z.number().int().min(1).max(90).default(7),
+    windowDays: windowDaysSchema,
     minRuns: z.number().int().min(1).default(20),
     stages: z.array(z.string()).optional(),
   }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: false,
-  async evaluate({ db, now, timeZone }, c) {
-    const to = dayInZone(now.getTime(), timeZone);
-    const from = addDays(to, -(c.windowDays - 1));
+  async evaluate(ctx, c) {
+    const { db } = ctx;
+    const { from, to } = dayWindow(ctx, c.windowDays);
     const p = db.kind === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
     // StageRun has no index on day (ingest speed): one scan of the table, keeping two columns.
     const rows = await queryRows<{ stageKey: string; durationMs: number }>(

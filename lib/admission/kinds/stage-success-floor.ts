@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ratio } from '../../format';
-import { addDays, dayInZone } from '../../time/day';
-import { defineKind } from '../kind';
+import { dayWindow, defineKind, windowDaysSchema } from '../kind';
 
 /** A dependent system (a stage) must keep its success rate at or above a floor over a window. */
 export const stageSuccessFloor = defineKind({
@@ -9,16 +8,16 @@ export const stageSuccessFloor = defineKind({
   scope: 'stage',
   configSchema: z.object({
     floor: z.number().min(0).max(1),
-    windowDays: z.number().int().min(1).max(90).default(7),
+    windowDays: windowDaysSchema,
     /** Too few attempts say nothing: stages below this are skipped. */
     minAttempts: z.number().int().min(1).default(20),
     stages: z.array(z.string()).optional(),
   }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: false,
-  async evaluate({ db, now, timeZone }, c) {
-    const to = dayInZone(now.getTime(), timeZone);
-    const from = addDays(to, -(c.windowDays - 1));
+  async evaluate(ctx, c) {
+    const { db } = ctx;
+    const { from, to } = dayWindow(ctx, c.windowDays);
     const rows = await db.prisma.dailyRollup.groupBy({ by: ['stageKey'], where: { day: { gte: from, lte: to }, ...(c.stages ? { stageKey: { in: c.stages } } : {}) }, _sum: { successes: true, failures: true } });
     return rows.flatMap((r) => {
       const successes = r._sum.successes ?? 0;
