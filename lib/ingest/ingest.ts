@@ -114,7 +114,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
   summary.recordsPerSecond = summary.seconds > 0 ? Math.round(seen / summary.seconds) : seen;
   await opts.db.prisma.ingestBatch.update({
     where: { id: batch.id },
-    data: { finishedAt: new Date(finished), accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected },
+    data: { finishedAt: new Date(finished), status: 'finished', accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected },
   });
   // After the batch is marked finished: the pass waits while other ingestions are in flight.
   if (opts.admission && summary.accepted > 0) {
