@@ -28,6 +28,7 @@ const settingsSchema = z.object({
   IMPORT_CRON: z.string().default('0 1 * * *'),
   DIGEST_CRON: z.string().default('0 17 * * 5'),
   ADMISSION_CRON: z.string().default('30 1 * * *'),
+  DIGEST_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
   SMTP_URL: z.string().default(''),
   MAIL_FROM: z.string().default('Rollscope <rollscope@localhost>'),
   ROLLSCOPE_BASE_URL: z.url().default('http://localhost:3000'),
@@ -39,6 +40,7 @@ const settingsSchema = z.object({
   TARGET_ROLLOUTS_PER_WEEK: z.coerce.number().int().min(0).default(0),
   AUTH_TRUSTED_HEADER: z.string().default(''),
   AUTH_TRUSTED_HEADER_ROLE: z.enum(['viewer', 'engineer', 'admin']).default('viewer'),
+  AUTH_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   PORT: z.coerce.number().int().positive().default(3000),
 });
 
@@ -60,6 +62,8 @@ export type Settings = {
   importCron: string;
   digestCron: string;
   admissionCron: string;
+  /** Hours after a digest was due (or a manual run started) during which the scheduler retries its unsent messages. */
+  digestRetryHours: number;
   /** SMTP connection URL (smtp://user:pass@host:587); empty: messages go to <data>/outbox as .eml files. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -69,6 +73,8 @@ export type Settings = {
   outboxDir: string;
   /** When set, a reverse proxy's header (e.g. x-forwarded-email) signs users in; off by default. */
   trustedHeader: { name: string; role: 'viewer' | 'engineer' | 'admin' } | null;
+  /** Reverse proxies in front of the web server that append to X-Forwarded-For (0: none; sign-in throttling per client). */
+  trustedProxyHops: number;
   port: number;
 };
 
@@ -115,6 +121,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     importCron: s.IMPORT_CRON,
     digestCron: s.DIGEST_CRON,
     admissionCron: s.ADMISSION_CRON,
+    digestRetryHours: s.DIGEST_RETRY_HOURS,
     smtpUrl: s.SMTP_URL || null,
     mailFrom: s.MAIL_FROM,
     baseUrl: s.ROLLSCOPE_BASE_URL.replace(/\/+$/, ''),
@@ -128,6 +135,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     },
     outboxDir: path.join(dataDir, 'outbox'),
     trustedHeader: s.AUTH_TRUSTED_HEADER ? { name: s.AUTH_TRUSTED_HEADER.toLowerCase(), role: s.AUTH_TRUSTED_HEADER_ROLE } : null,
+    trustedProxyHops: s.AUTH_TRUSTED_PROXY_HOPS,
     port: s.PORT,
   };
 }

@@ -1,6 +1,7 @@
 // npm run digest -- [--week 2026-W47] [--dry-run] [--to someone@example.com]
 // Runs the weekly digest by hand. --dry-run prints who would get what and writes previews under
-// <data>/outbox/preview, sending nothing; --to sends every message to one address instead.
+// <data>/outbox/preview, sending nothing; --to sends every message to one address instead. Messages
+// left unsent are retried by the scheduler with backoff for DIGEST_RETRY_HOURS.
 import { parseArgs } from 'node:util';
 import { getDb } from '../db';
 import { runWeeklyDigest } from '../digest/run-weekly-digest';
@@ -14,7 +15,8 @@ await runCli(async () => {
   const settings = getSettings();
   const mailer = createMailer(settings);
   try {
-    const outcome = await runWeeklyDigest({ db: await getDb(), mailer, settings, week: values.week, dryRun: values['dry-run'], redirectTo: values.to, trigger: 'manual' });
+    const retryUntil = new Date(Date.now() + settings.digestRetryHours * 3_600_000);
+    const outcome = await runWeeklyDigest({ db: await getDb(), mailer, settings, week: values.week, dryRun: values['dry-run'], redirectTo: values.to, trigger: 'manual', retryUntil });
     if (outcome.status === 'locked') {
       console.log(`The digest for ${outcome.week} is running in another process; nothing done.`);
       return 1;
@@ -27,6 +29,7 @@ await runCli(async () => {
     const { delivery: d } = outcome;
     console.log(`Digest ${outcome.week} via ${mailer.kind} (${mailer.describe}): ${d.sent} sent, ${d.skipped} already sent before, ${d.failed} failed.`);
     for (const m of d.messages) console.log(`  ${m.status.padEnd(7)} ${m.kind.padEnd(7)} ${m.recipient.padEnd(32)} ${m.error ? `— ${m.error}` : m.subject}`);
+    if (outcome.nextAttemptAt) console.log(`The scheduler (npm run jobs) tries the unsent messages again from ${outcome.nextAttemptAt.toISOString()}, until ${retryUntil.toISOString()}.`);
     return d.failed > 0 ? 1 : 0;
   } finally {
     mailer.close();

@@ -1,6 +1,6 @@
 // npm run launch — the quick start: migrate the database, load the demo data when it is empty,
 // build the web app when its sources changed, then run the web server and the scheduler side by
-// side until Ctrl-C stops both.
+// side until Ctrl-C stops both. A child that dies is restarted (lib/cli/supervise.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { applyMigrations } from '../../prisma/tools/migrations';
@@ -13,6 +13,7 @@ import { seedDemoIfEmpty } from '../demo/seed';
 import { getSettings } from '../env';
 import { buildIsStale } from './build-state';
 import { runCli } from './run-cli';
+import { runSupervised } from './supervise';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
@@ -41,16 +42,15 @@ await runCli(async () => {
     await waitFor(spawn(bin('next'), ['build'], { cwd: ROOT, stdio: 'inherit', env: childEnv }), true);
   }
   say(`dashboard: http://localhost:${settings.port}  (Ctrl-C stops the web server and the scheduler)`);
-  const children = [
-    spawn(bin('next'), ['start', '-p', String(settings.port)], { cwd: ROOT, stdio: 'inherit', env: childEnv }),
-    spawn(bin('tsx'), [path.join(ROOT, 'jobs', 'scheduler.ts')], { cwd: ROOT, stdio: 'inherit', env: childEnv }),
-  ];
-  const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
-  process.on('SIGINT', stopAll);
-  process.on('SIGTERM', stopAll);
-  // When one of the two exits, stop the other: half a product is not running.
-  const codes = await Promise.all(children.map((c) => waitFor(c, false).finally(stopAll)));
-  return codes.find((c) => c !== 0) ?? 0;
+  const spawnChild = (command: string, args: string[]) => () => spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: childEnv });
+  // A child that dies is restarted with backoff; a crash loop stops both and exits 1 naming it.
+  return runSupervised({
+    log: say,
+    children: [
+      { name: 'the web server (next start)', spawn: spawnChild(bin('next'), ['start', '-p', String(settings.port)]) },
+      { name: 'the scheduler (jobs/scheduler.ts)', spawn: spawnChild(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs', 'scheduler.ts')]) },
+    ],
+  });
 });
 
 function waitFor(child: ChildProcess, mustSucceed: boolean): Promise<number> {

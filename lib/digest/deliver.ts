@@ -33,6 +33,9 @@ export async function deliverDigest(opts: {
   runId: number | null;
   retry?: RetryPolicy;
   onMessage?: (m: DeliveryResult['messages'][number]) => void | Promise<void>;
+  /** Called before every send attempt; throwing stops the delivery (a lost lease: another process sends now). */
+  beforeSend?: () => Promise<void>;
+  clock?: () => Date;
 }): Promise<DeliveryResult> {
   const retry = opts.retry ?? DEFAULT_RETRY;
   const result: DeliveryResult = { sent: 0, failed: 0, skipped: 0, messages: [] };
@@ -58,10 +61,15 @@ export async function deliverDigest(opts: {
 }
 
 type Stored = { id: number; recipient: string; kind: string; subject: string; html: string; text: string; attempts: number };
+type SendOptions = { db: Db; mailer: Mailer; week: string; from: string; runId: number | null; beforeSend?: () => Promise<void>; clock?: () => Date };
 
-async function sendWithRetry(opts: { db: Db; mailer: Mailer; week: string; from: string; runId: number | null }, m: Stored, retry: RetryPolicy): Promise<DeliveryResult['messages'][number]> {
+async function sendWithRetry(opts: SendOptions, m: Stored, retry: RetryPolicy): Promise<DeliveryResult['messages'][number]> {
+  const clock = opts.clock ?? (() => new Date());
   let lastError = '';
   for (let attempt = 1; attempt <= retry.attempts; attempt += 1) {
+    // Outside the try: a lost lease is not a failed send, it ends this delivery.
+    await opts.beforeSend?.();
+    await opts.db.prisma.digestMessage.update({ where: { id: m.id }, data: { lastAttemptAt: clock() } });
     try {
       const sent = await opts.mailer.send({
         from: opts.from, to: m.recipient, subject: m.subject, html: m.html, text: m.text,
@@ -69,7 +77,7 @@ async function sendWithRetry(opts: { db: Db; mailer: Mailer; week: string; from:
       });
       await opts.db.prisma.digestMessage.update({
         where: { id: m.id },
-        data: { status: 'sent', attempts: m.attempts + attempt, messageId: sent.messageId, outboxPath: sent.outboxPath, sentAt: new Date(), lastError: null, runId: opts.runId },
+        data: { status: 'sent', attempts: m.attempts + attempt, messageId: sent.messageId, outboxPath: sent.outboxPath, sentAt: clock(), lastError: null, runId: opts.runId },
       });
       return { recipient: m.recipient, kind: m.kind, subject: m.subject, status: 'sent' };
     } catch (error) {

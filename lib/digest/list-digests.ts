@@ -1,11 +1,18 @@
 import type { Db } from '../db';
+import { getDigestWeekState } from './digest-runs';
+import type { DigestWeekState } from './retry-plan';
 
 /** What the dashboard shows of the digests: messages per week with their delivery, and the job history. */
 export type DigestMessageRow = { id: number; week: string; kind: string; recipient: string; subject: string; status: string; attempts: number; lastError: string | null; sentAt: Date | null; outboxPath: string | null };
 export type JobRunRow = { id: number; job: string; startedAt: Date; finishedAt: Date | null; status: string; summary: string };
 
 export async function listDigestMessages(db: Db, opts: { week?: string; take?: number } = {}): Promise<{ weeks: string[]; messages: DigestMessageRow[] }> {
-  const weeks = (await db.prisma.digestMessage.findMany({ distinct: ['week'], select: { week: true }, orderBy: { week: 'desc' } })).map((w) => w.week);
+  // A week whose run failed before recording any message is listed too: its status says why.
+  const [withMessages, withRuns] = await Promise.all([
+    db.prisma.digestMessage.findMany({ distinct: ['week'], select: { week: true } }),
+    db.prisma.digestRun.findMany({ distinct: ['week'], select: { week: true } }),
+  ]);
+  const weeks = [...new Set([...withMessages, ...withRuns].map((w) => w.week))].sort().reverse();
   const week = opts.week ?? weeks[0];
   const messages = week
     ? await db.prisma.digestMessage.findMany({
@@ -35,4 +42,38 @@ function summarize(summary: unknown): string {
 export async function listJobRuns(db: Db, take = 30): Promise<JobRunRow[]> {
   const runs = await db.prisma.jobRun.findMany({ orderBy: { startedAt: 'desc' }, take });
   return runs.map((r) => ({ id: r.id, job: r.job, startedAt: r.startedAt, finishedAt: r.finishedAt, status: r.status, summary: summarize(r.summary) }));
+}
+
+/** Whether a week's digest is complete, what is still unsent, and when the scheduler tries again. */
+export type DigestWeekSummary = {
+  week: string;
+  state: DigestWeekState['state'];
+  /** The latest run's process died before it finished (retried at once). */
+  interrupted: boolean;
+  counts: { total: number; sent: number; failed: number; pending: number };
+  runs: number;
+  lastRun: { trigger: string; status: string; startedAt: Date; finishedAt: Date | null; error: string | null } | null;
+  nextAttemptAt: Date | null;
+  retryUntil: Date | null;
+};
+
+export async function getDigestWeekSummary(db: Db, week: string, now: Date = new Date()): Promise<DigestWeekSummary> {
+  const [state, byStatus, runs] = await Promise.all([
+    getDigestWeekState(db, week, now),
+    db.prisma.digestMessage.groupBy({ by: ['status'], where: { week }, _count: { _all: true } }),
+    db.prisma.digestRun.count({ where: { week } }),
+  ]);
+  const count = (status: string) => byStatus.find((b) => b.status === status)?._count._all ?? 0;
+  const counts = { sent: count('sent'), failed: count('failed'), pending: count('pending'), total: byStatus.reduce((n, b) => n + b._count._all, 0) };
+  const run = state.state === 'not-run' ? null : state.run;
+  return {
+    week,
+    state: state.state,
+    interrupted: state.state === 'retrying' && state.interrupted,
+    counts,
+    runs,
+    lastRun: run && { trigger: run.trigger, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, error: run.error },
+    nextAttemptAt: state.state === 'retrying' ? state.nextAttemptAt : null,
+    retryUntil: state.state === 'retrying' || state.state === 'gave-up' ? state.retryUntil : run?.retryUntil ?? null,
+  };
 }

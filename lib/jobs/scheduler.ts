@@ -1,92 +1,146 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { loadAdmissionRules } from '../admission/config';
-import { runAdmissionCheck } from '../admission/check';
 import type { Db } from '../db';
 import type { Settings } from '../env';
-import { runWeeklyDigest, type DigestOutcome } from '../digest/run-weekly-digest';
-import { runInboxImport } from '../ingest/inbox';
+import { findDueDigestRetries, hasDigestRun } from '../digest/digest-runs';
+import { DEFAULT_RETRY_WINDOW_MS, type DigestDeps, type DigestOutcome } from '../digest/run-weekly-digest';
 import type { Mailer } from '../mail/mailer';
 import { weekJustEnding } from '../time/iso-week';
-import { recordJobRun } from './job-runs';
-import { withLock } from './lock';
+import { RETRY_BACKOFF, type Backoff } from './backoff';
+import { errorLine } from './job-runs';
+import { loadJobRetry, nextRetry, type JobRetry } from './job-retries';
 import { previousOccurrence, validateSchedule } from './schedule';
+import { createScheduledJobs, iso, type Attempt, type Job, type RunResult } from './scheduled-jobs';
 
-export type SchedulerSettings = Pick<Settings, 'importCron' | 'digestCron' | 'admissionCron' | 'admissionFile' | 'timeZone' | 'inboxDir' | 'chainFile' | 'maxLineBytes'> & Parameters<typeof runWeeklyDigest>[0]['settings'];
+export type SchedulerSettings = Pick<Settings, 'importCron' | 'digestCron' | 'admissionCron' | 'admissionFile' | 'timeZone' | 'inboxDir' | 'chainFile' | 'maxLineBytes'> & DigestDeps['settings'] & Partial<Pick<Settings, 'digestRetryHours'>>;
 export type Scheduler = {
-  /** Runs the jobs whose schedule matches this minute. */
+  /** Runs the jobs whose schedule matches this minute, and the retries that are due. */
   tick: (now: Date) => Promise<void>;
-  /** Runs the last scheduled digest if it never completed (the scheduler was down at the time). */
+  /** At start: rebuilds the retries from the database, sends the last scheduled digest if it never ran, and runs due retries. */
   catchUp: (now: Date) => Promise<DigestOutcome | null>;
   start: () => Promise<void>;
   stop: () => Promise<void>;
 };
+type Deps = { db: Db; mailer: Mailer; settings: SchedulerSettings; log?: (line: string) => void; retry?: DigestDeps['retry']; backoff?: Backoff; clock?: () => Date };
 
-/** The week whose scheduled digest (the last one due at or before `now`) has not completed, or null. */
+const MINUTE = 60_000;
+// node-cron skips a minute while the previous tick still runs (a long import): an occurrence missed
+// so is run late, up to this late.
+const LATE_LIMIT_MS = 120 * MINUTE;
+
+/** The week whose scheduled digest (the last one due at or before `now`) was never attempted, or null. */
 export async function findMissedDigest(db: Db, settings: Pick<Settings, 'digestCron' | 'timeZone'>, now: Date): Promise<string | null> {
   const due = previousOccurrence(settings.digestCron, settings.timeZone, now);
   if (!due) return null;
   const week = weekJustEnding(due.getTime(), settings.timeZone);
-  const done = await db.prisma.digestRun.findFirst({ where: { week, status: { in: ['succeeded', 'partial'] } } });
-  return done ? null : week;
+  return (await hasDigestRun(db, week)) ? null : week;
 }
 
 /**
  * The scheduler: one node-cron task ticks every minute and runs the jobs whose cron expression
  * (in ROLLSCOPE_TIMEZONE) matches that minute — the daily inbox import, the daily admission check
- * and the weekly digest —
- * each under a database lock and recorded in JobRun. Driven by `tick(now)`, so tests use a clock.
+ * and the weekly digest — each under a lease and recorded in JobRun. A job that fails is retried
+ * with backoff until it succeeds or its next occurrence; a digest that left messages unsent is
+ * retried (DigestRun.nextAttemptAt) until everything is sent or its deadline. Driven by
+ * `tick(now)`, so tests use a clock.
  */
-export function createScheduler(deps: { db: Db; mailer: Mailer; settings: SchedulerSettings; log?: (line: string) => void; retry?: Parameters<typeof runWeeklyDigest>[0]['retry'] }): Scheduler {
+export function createScheduler(deps: Deps): Scheduler {
   const { db, settings } = deps;
   const log = deps.log ?? (() => undefined);
+  const backoff = deps.backoff ?? RETRY_BACKOFF;
+  const clock = deps.clock ?? (() => new Date());
+  const retryWindowMs = (settings.digestRetryHours ?? DEFAULT_RETRY_WINDOW_MS / 3_600_000) * 3_600_000;
   validateSchedule('IMPORT_CRON', settings.importCron, settings.timeZone);
   validateSchedule('DIGEST_CRON', settings.digestCron, settings.timeZone);
   validateSchedule('ADMISSION_CRON', settings.admissionCron, settings.timeZone);
-  const policy = loadAdmissionRules(settings.admissionFile);
-  const importAt = cron.createTask(settings.importCron, () => undefined, { timezone: settings.timeZone });
-  const digestAt = cron.createTask(settings.digestCron, () => undefined, { timezone: settings.timeZone });
-  const admissionAt = cron.createTask(settings.admissionCron, () => undefined, { timezone: settings.timeZone });
+  const retries = new Map<string, JobRetry>();
+  // The start's digest catch-up, when it failed before the week had a run to retry (database away).
+  let catchUpRetry: JobRetry | null = null;
   let ticker: ScheduledTask | null = null;
+  let lastTickAt: number | null = null;
+  /** The job's occurrence since the last tick (this minute, or one skipped while busy), or null. */
+  const occurrence = (job: Job, now: Date): Date | null => {
+    const end = Math.floor(now.getTime() / MINUTE) * MINUTE;
+    const start = lastTickAt === null || lastTickAt >= end ? end : Math.max(lastTickAt + MINUTE, end - LATE_LIMIT_MS);
+    for (let m = start; m <= end; m += MINUTE) if (job.at.match(new Date(m))) return new Date(m);
+    return null;
+  };
 
-  const digest = async (now: Date, trigger: 'schedule' | 'catch-up', week: string) => {
-    log(`digest (${trigger}) for ${week}: starting`);
-    const outcome = await runWeeklyDigest({ db, mailer: deps.mailer, settings, now, week, trigger, retry: deps.retry });
-    if (outcome.status === 'locked') log(`digest for ${week}: another scheduler is running it`);
-    if (outcome.status === 'sent') log(`digest for ${week}: ${outcome.delivery.sent} sent, ${outcome.delivery.skipped} already sent, ${outcome.delivery.failed} failed`);
-    return outcome;
+  const { jobs, digest } = createScheduledJobs({ ...deps, log, backoff, clock, retryWindowMs });
+  const attempt = async (job: Job, now: Date, a: Attempt): Promise<RunResult> => {
+    const prev = retries.get(job.name);
+    try {
+      const result = await job.run(now, a);
+      if (result === 'busy') retries.set(job.name, { failures: prev?.failures ?? 0, nextAt: now.getTime() + MINUTE, scheduledAt: a.scheduledAt.getTime() });
+      else retries.delete(job.name);
+      return result;
+    } catch (error) {
+      const next = nextRetry(prev, now.getTime(), a.scheduledAt.getTime(), backoff);
+      retries.set(job.name, next);
+      log(`${job.name} failed: ${errorLine(error)}; retry ${next.failures} at ${iso(next.nextAt)} UTC`);
+    }
   };
-  const inbox = async () => {
-    const ran = await withLock(db, 'inbox-import', () => recordJobRun(db, 'inbox-import', () => runInboxImport({ db, settings })));
-    if (!ran) return log('inbox import: another scheduler is running it');
-    const r = ran.result;
-    log(`inbox import: ${r.files} file(s), ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected${r.failedFiles.length ? `; see failed/: ${r.failedFiles.join(', ')}` : ''}`);
+  const guard = (name: string, work: () => Promise<unknown>) => work().catch((error: unknown) => log(`${name} failed: ${errorLine(error)}`));
+  const retryDigests = async (now: Date) => {
+    const [due] = await findDueDigestRetries(db, now);
+    return due ? digest(now, 'retry', due.week, due.retryUntil) : null;
   };
-  const admission = async (now: Date) => {
-    const ran = await withLock(db, 'admission-check', () => recordJobRun(db, 'admission-check', () => runAdmissionCheck({ db, policy, now, timeZone: settings.timeZone })));
-    if (!ran) return log('admission check: another scheduler is running it');
-    const r = ran.result;
-    log(`admission check: ${r.rules} rules, ${r.findings} findings; ${r.opened} opened, ${r.reopened} reopened, ${r.resolved} resolved`);
+
+  // A job whose run for its latest occurrence failed before a restart is retried as if no restart happened.
+  const resumeRetry = async (job: Job, now: Date) => {
+    const due = previousOccurrence(job.cron, settings.timeZone, now);
+    const retry = due ? await loadJobRetry(db, job.name, due, backoff) : null;
+    if (!retry) return;
+    retries.set(job.name, retry);
+    log(`${job.name}: its last run failed; retry ${retry.failures} at ${iso(retry.nextAt)} UTC`);
   };
-  const guard = (name: string, job: () => Promise<unknown>) => job().catch((error: Error) => log(`${name} failed: ${error.message}`));
+  const catchUpDigest = async (now: Date) => {
+    try {
+      const missed = await findMissedDigest(db, settings, now);
+      catchUpRetry = null;
+      if (missed) return await digest(now, 'catch-up', missed, new Date(now.getTime() + retryWindowMs));
+      return await retryDigests(now);
+    } catch (error) {
+      catchUpRetry = nextRetry(catchUpRetry ?? undefined, now.getTime(), now.getTime(), backoff);
+      log(`digest catch-up failed: ${errorLine(error)}; tried again at ${iso(catchUpRetry.nextAt)} UTC`);
+      return null;
+    }
+  };
 
   const scheduler: Scheduler = {
     tick: async (now) => {
-      if (importAt.match(now)) await guard('inbox import', inbox);
-      if (admissionAt.match(now)) await guard('admission check', () => admission(now));
-      if (digestAt.match(now)) await guard('digest', () => digest(now, 'schedule', weekJustEnding(now.getTime(), settings.timeZone)));
+      let digestRan = false;
+      const due = jobs.map((job) => occurrence(job, now));
+      lastTickAt = Math.max(lastTickAt ?? 0, Math.floor(now.getTime() / MINUTE) * MINUTE);
+      for (const [i, job] of jobs.entries()) {
+        const retry = retries.get(job.name);
+        // The digest's retries stop at its deadline; the others' when their next occurrence comes.
+        const inWindow = job.name !== 'weekly-digest' || (retry && now.getTime() <= retry.scheduledAt + retryWindowMs);
+        let result: RunResult | 'idle' = 'idle';
+        const scheduledAt = due[i];
+        if (scheduledAt) {
+          retries.delete(job.name);
+          result = await attempt(job, now, { trigger: 'schedule', scheduledAt });
+        } else if (retry && retry.nextAt <= now.getTime() && inWindow) {
+          result = await attempt(job, now, { trigger: 'retry', scheduledAt: new Date(retry.scheduledAt) });
+        }
+        digestRan ||= job.name === 'weekly-digest' && result !== 'idle' && result !== 'deferred';
+      }
+      if (digestRan) return;
+      if (catchUpRetry && catchUpRetry.nextAt <= now.getTime()) await catchUpDigest(now);
+      else await guard('digest retry', () => retryDigests(now));
     },
     catchUp: async (now) => {
-      const week = await findMissedDigest(db, settings, now);
-      return week ? digest(now, 'catch-up', week) : null;
+      for (const job of jobs.filter((j) => j.name !== 'weekly-digest')) await guard(`${job.name} retry state`, () => resumeRetry(job, now));
+      return catchUpDigest(now);
     },
     start: async () => {
       log(`scheduler started (${settings.timeZone}): inbox import "${settings.importCron}", admission check "${settings.admissionCron}", digest "${settings.digestCron}", mail via ${deps.mailer.kind} ${deps.mailer.describe}`);
       ticker = cron.schedule('* * * * *', (ctx) => scheduler.tick(ctx.triggeredAt), { noOverlap: true, name: 'rollscope-minute' });
-      await guard('digest catch-up', () => scheduler.catchUp(new Date()));
+      await guard('catch-up at start', () => scheduler.catchUp(new Date()));
     },
     stop: async () => {
       await ticker?.stop();
-      await Promise.all([importAt.destroy(), digestAt.destroy(), admissionAt.destroy(), ticker?.destroy()]);
+      await Promise.all([...jobs.map((j) => j.at.destroy()), ticker?.destroy()]);
     },
   };
   return scheduler;

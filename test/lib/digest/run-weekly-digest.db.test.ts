@@ -3,7 +3,7 @@ import { buildDigest } from '../../../lib/digest/build-digest';
 import { deliverDigest } from '../../../lib/digest/deliver';
 import { runWeeklyDigest } from '../../../lib/digest/run-weekly-digest';
 import { createMailer } from '../../../lib/mail/mailer';
-import type { TestDb } from '../../helpers/db';
+import { EXPECTED_KIND, type TestDb } from '../../helpers/db';
 import { ALL_RECIPIENTS, MANAGER, WEEK, createDigestDb, digestSettings } from '../../helpers/digest-fixture';
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp';
 
@@ -24,7 +24,7 @@ async function setup(behaviour: Parameters<typeof startSmtpServer>[0] = {}) {
 }
 
 describe('the weekly digest over SMTP', () => {
-  it('sends owners, team leads and managers the right content, as HTML and text', async () => {
+  it(`sends owners, team leads and managers the right content, as HTML and text (${EXPECTED_KIND})`, async () => {
     const { smtp, run } = await setup();
     const outcome = await run();
     expect(outcome).toMatchObject({ status: 'sent', delivery: { sent: ALL_RECIPIENTS.length, failed: 0, skipped: 0 } });
@@ -53,7 +53,7 @@ describe('the weekly digest over SMTP', () => {
     expect(lead.text).toContain('New: health check GET <*> returned <*> after <*> attempts');
   });
 
-  it('lists open admission violations in the owning team\'s e-mail, and the rules with their outcomes in the managers\'', async () => {
+  it(`lists open admission violations in the owning team's e-mail, and the rules with their outcomes in the managers' (${EXPECTED_KIND})`, async () => {
     const { t, smtp, run } = await setup();
     await t.db.prisma.admissionRule.create({ data: { id: 'unattended', title: 'Rollouts run unattended', kind: 'max-manual-interventions', severity: 'warning', mode: 'audit', scope: 'rollout', ownerId: 'registry' } });
     const rollout = await t.db.prisma.rollout.findFirstOrThrow({ where: { day: { gte: '2026-11-16', lte: '2026-11-22' }, outcome: 'failed' } });
@@ -70,7 +70,7 @@ describe('the weekly digest over SMTP', () => {
     expect(manager.text).toMatch(/Rollouts run unattended[\s\S]*audit[\s\S]*1[\s\S]*100\.0% of 1[\s\S]*66\.7% of 3[\s\S]*1 prevented, 0 good blocked/);
   });
 
-  it('sends nothing new when run again for the same week', async () => {
+  it(`sends nothing new when run again for the same week (${EXPECTED_KIND})`, async () => {
     const { smtp, run } = await setup();
     await run();
     const again = await run();
@@ -78,7 +78,7 @@ describe('the weekly digest over SMTP', () => {
     expect(smtp.received).toHaveLength(ALL_RECIPIENTS.length);
   });
 
-  it('after a crash between two messages, the next run sends only what was not sent', async () => {
+  it(`after a crash between two messages, the next run sends only what was not sent (${EXPECTED_KIND})`, async () => {
     const { t, smtp, settings, mailer, run } = await setup();
     const { ranking } = await import('../../../lib/rank/classify-and-rank').then((m) => m.classifyAndRank({ db: t.db, settings, week: WEEK }));
     const owners = await t.db.prisma.owner.findMany();
@@ -96,7 +96,7 @@ describe('the weekly digest over SMTP', () => {
     expect(smtp.recipients()).toEqual(ALL_RECIPIENTS);
   });
 
-  it('retries a rejected recipient with backoff, records the failure with the server reply, and sends it on the next run', async () => {
+  it(`retries a rejected recipient with backoff, records the failure with the server reply, and sends it on the next run (${EXPECTED_KIND})`, async () => {
     const { t, smtp, run } = await setup({ reject: (address) => address === MANAGER });
     const first = await run();
     expect(first).toMatchObject({ status: 'sent', delivery: { failed: 1, sent: ALL_RECIPIENTS.length - 1 } });
@@ -109,7 +109,7 @@ describe('the weekly digest over SMTP', () => {
     expect(smtp.recipients()).toEqual(ALL_RECIPIENTS);
   });
 
-  it('survives a server that drops the connection: retried, then delivered, nothing lost', async () => {
+  it(`survives a server that drops the connection: retried, then delivered, nothing lost (${EXPECTED_KIND})`, async () => {
     const { t, smtp, run } = await setup({ dropFirst: 2 });
     const outcome = await run();
     expect(outcome).toMatchObject({ delivery: { sent: ALL_RECIPIENTS.length, failed: 0 } });
@@ -118,7 +118,7 @@ describe('the weekly digest over SMTP', () => {
     expect(retried.length).toBeGreaterThan(0);
   });
 
-  it('records a failure when the server keeps dropping the connection, keeping the message for the next run', async () => {
+  it(`records a failure when the server keeps dropping the connection, keeping the message for the next run (${EXPECTED_KIND})`, async () => {
     const { t, run } = await setup({ dropFirst: 1000 });
     const outcome = await run();
     expect(outcome).toMatchObject({ status: 'sent', delivery: { sent: 0, failed: ALL_RECIPIENTS.length } });
@@ -131,7 +131,7 @@ describe('the weekly digest over SMTP', () => {
 });
 
 describe('the outbox and the dry run', () => {
-  it('writes each message as an .eml file when no SMTP server is set, once', async () => {
+  it(`writes each message as an .eml file when no SMTP server is set, once (${EXPECTED_KIND})`, async () => {
     const t = await createDigestDb();
     open.push(t);
     const settings = digestSettings();
@@ -146,7 +146,7 @@ describe('the outbox and the dry run', () => {
     expect(eml).toMatch(/Content-Type: multipart\/alternative/);
   });
 
-  it('a dry run says who would get what and writes previews, sending and recording nothing', async () => {
+  it(`a dry run says who would get what and writes previews, sending and recording nothing (${EXPECTED_KIND})`, async () => {
     const { t, smtp, settings, mailer } = await setup();
     const outcome = await runWeeklyDigest({ db: t.db, mailer, settings, week: WEEK, dryRun: true });
     expect(outcome.status).toBe('dry-run');
@@ -159,7 +159,7 @@ describe('the outbox and the dry run', () => {
 });
 
 describe('what the dashboard lists of the digests', () => {
-  it('lists the messages of a week with their delivery status, one message in full, and the job history', async () => {
+  it(`lists the messages of a week with their delivery status, one message in full, and the job history (${EXPECTED_KIND})`, async () => {
     const { t, run } = await setup({ reject: (address) => address === MANAGER });
     await run();
     const { listDigestMessages, getDigestMessage, listJobRuns } = await import('../../../lib/digest/list-digests');
