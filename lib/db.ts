@@ -2,6 +2,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { getSettings } from './env';
+import { serialSqlite } from './sqlite-adapter';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client';
 
@@ -18,16 +19,20 @@ export type Db = {
   close: () => Promise<void>;
 };
 
-// Wait for a lock instead of failing at once: the web server, the scheduler and the CLI share the file.
-const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+// SQLite's own wait for another process's lock: short, because it blocks this process's event loop;
+// past it lib/sqlite-adapter.ts waits with async backoff.
+const SQLITE_BUSY_TIMEOUT_MS = 100;
+// Prisma's default is to give up starting a transaction after 2 s; a writer waiting its turn is not an error.
+const TRANSACTION_OPTIONS = { maxWait: 120_000, timeout: 600_000 };
 
 /** Opens a database from a URL: file:<path> → SQLite, postgresql://… → PostgreSQL. */
 export async function openDb(url: string): Promise<Db> {
   const isSqlite = url.startsWith('file:');
-  const makeFactory = () => (isSqlite ? new PrismaBetterSqlite3({ url, timeout: SQLITE_BUSY_TIMEOUT_MS }) : new PrismaPg({ connectionString: url }));
+  const makeFactory = () => (isSqlite ? serialSqlite(new PrismaBetterSqlite3({ url, timeout: SQLITE_BUSY_TIMEOUT_MS }), url) : new PrismaPg({ connectionString: url }));
   // Both generated clients come from one schema (prisma/schema.prisma and its derived PostgreSQL
   // variant, kept in step by a test), so their model APIs are the same; one type serves both.
-  const prisma = isSqlite ? new SqliteClient({ adapter: makeFactory() }) : (new PostgresClient({ adapter: makeFactory() }) as unknown as SqliteClient);
+  const options = { adapter: makeFactory(), transactionOptions: TRANSACTION_OPTIONS };
+  const prisma = isSqlite ? new SqliteClient(options) : (new PostgresClient(options) as unknown as SqliteClient);
   if (isSqlite) {
     // WAL lets the web server read while the scheduler or the CLI writes; NORMAL sync is safe with WAL.
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');

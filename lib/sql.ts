@@ -1,5 +1,6 @@
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import type { Db } from './db';
+import { retryTransient } from './db-errors';
 
 /**
  * Bulk SQL for both dialects through Prisma's driver adapter: multi-row INSERTs (one statement per
@@ -80,6 +81,18 @@ export async function insertMapped<T, R = unknown>(
   return out;
 }
 
+/** Runs `lookup` on chunks of `values` (a bounded number of bound parameters each) and joins the results. */
+export async function inChunks<T, R>(values: readonly T[], size: number, lookup: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += size) out.push(...(await lookup(values.slice(i, i + size))));
+  return out;
+}
+
+/** Runs a statement that returns no rows; resolves to the number of rows it changed. */
+export function execute(q: Queryable, sql: string, args: unknown[] = []): Promise<number> {
+  return q.executeRaw({ sql, args, argTypes: argTypes(args.length) });
+}
+
 /** Inserts rows given as arrays of column values (see insertMapped). */
 export function insertRows<R = unknown>(q: Queryable, kind: Db['kind'], spec: { table: string; columns: readonly Column[]; suffix: string }, rows: readonly unknown[][]): Promise<R[]> {
   return insertMapped<unknown[], R>(q, kind, spec, rows, (row, args) => {
@@ -87,19 +100,53 @@ export function insertRows<R = unknown>(q: Queryable, kind: Db['kind'], spec: { 
   });
 }
 
-/** Runs `work` in one transaction on the bulk connection: committed when it resolves, rolled back when it throws. */
-export async function inTransaction<T>(db: Db, work: (tx: Queryable) => Promise<T>): Promise<T> {
-  const tx = await (await db.bulk()).startTransaction();
-  const statement = (sql: string) => tx.executeRaw({ sql, args: [], argTypes: [] });
-  try {
-    const result = await work(tx);
-    // The adapter's commit() only releases the connection; the statement is ours to send.
-    await statement('COMMIT');
-    await tx.commit();
-    return result;
-  } catch (error) {
-    await statement('ROLLBACK').catch(() => undefined);
-    await tx.rollback();
-    throw error;
-  }
+// The key of the PostgreSQL advisory lock that makes ingestion's store transactions take turns
+// (an arbitrary constant; it only has to be the same in every process).
+const STORE_LOCK_KEY = 7_231_945_001;
+
+export type TransactionOptions = {
+  /**
+   * Run after every other serialized transaction, never beside one. On PostgreSQL this takes an
+   * advisory lock for the transaction: stage runs then commit in the order of their ids, so a
+   * reader that takes the same lock sees every id below the highest one it sees (see
+   * readStoreHorizon), and concurrent ingestions never deadlock on each other's rollup rows.
+   * SQLite needs nothing: its transactions take the write lock at BEGIN (lib/sqlite-adapter.ts).
+   */
+  serialize?: boolean;
+};
+
+/**
+ * Runs `work` in one transaction on the bulk connection: committed when it resolves, rolled back
+ * when it throws. A transient failure (busy, a write conflict, a dropped connection) rolls back
+ * and runs `work` again with backoff, so `work` must keep its effects inside the transaction.
+ */
+export function inTransaction<T>(db: Db, work: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  return retryTransient(async () => {
+    const tx = await (await db.bulk()).startTransaction();
+    try {
+      // executeRaw: the function returns void, a type the adapter cannot read back.
+      if (opts.serialize && db.kind === 'postgresql') await execute(tx, 'SELECT pg_advisory_xact_lock($1)', [STORE_LOCK_KEY]);
+      const result = await work(tx);
+      // The adapter's commit() only releases the connection; the statement is ours to send.
+      await execute(tx, 'COMMIT');
+      await tx.commit();
+      return result;
+    } catch (error) {
+      await execute(tx, 'ROLLBACK').catch(() => undefined);
+      await tx.rollback();
+      throw error;
+    }
+  });
+}
+
+/**
+ * The highest StageRun id below which every run is committed: the point up to which a reader by
+ * id (the admission pass) may move its cursor. Taken between two store transactions.
+ */
+export function readStoreHorizon(db: Db): Promise<number> {
+  return inTransaction(
+    db,
+    async (tx) => (await queryRows<{ top: number | null }>(tx, 'SELECT MAX("id") AS "top" FROM "StageRun"', []))[0]?.top ?? 0,
+    { serialize: true },
+  );
 }

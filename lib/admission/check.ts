@@ -1,6 +1,7 @@
 import type { Db } from '../db';
+import { sweepAbandonedBatches } from '../ingest/batches';
 import { withLock } from '../jobs/lock';
-import { insertRows } from '../sql';
+import { insertRows, readStoreHorizon } from '../sql';
 import { AdmissionConfigError, type AdmissionPolicy, type AdmissionRuleConfig } from './config';
 import type { Finding } from './kind';
 import { RULE_KINDS } from './kinds';
@@ -17,8 +18,8 @@ const STATE_CURSOR = 'state';
 const ruleCursor = (id: string) => `rule:${id}`;
 /** Stage runs read per step of the pass after ingestion (bounded memory for a large backlog). */
 const RANGE = 200_000;
-/** An ingestion unfinished for this long crashed: it no longer holds the pass back. */
-const STALE_BATCH_MS = 6 * 3_600_000;
+/** How long a pass waits for another one to finish before leaving the runs to it. */
+export const PASS_WAIT_MS = 10 * 60_000;
 
 const emptyResult = (rules: number): CheckResult => ({ rules, runs: 0, findings: 0, opened: 0, updated: 0, reopened: 0, resolved: 0 });
 
@@ -43,55 +44,56 @@ async function saveCursors(db: Db, names: string[], to: number): Promise<void> {
 
 /**
  * The pass after an ingestion: reads the stage runs stored since the last pass (by id), updates the
- * admission state (hosts, build hosts, images) and checks the per-record kinds on them. Returns null
- * without reading anything while another pass runs (a lock) or another ingestion is in flight: on
- * PostgreSQL a concurrent transaction can commit ids below the ones already visible, which a cursor
- * would skip. The last ingestion to finish, or the daily check, reads those runs.
+ * admission state (hosts, build hosts, images) and checks the per-record kinds on them. It reads up
+ * to the store horizon (every run below it committed, see lib/sql.ts), so a concurrent or crashed
+ * ingestion never makes it skip runs, and it keeps reading while new runs arrive. When another pass
+ * holds the lock it waits for it (up to `waitMs`) and then reads what is left; null when it gave up
+ * waiting (the other pass reads on until nothing is left).
  */
-export async function checkNewRuns(deps: Deps): Promise<CheckResult | null> {
+export async function checkNewRuns(deps: Deps & { waitMs?: number; afterRange?: () => Promise<void> }): Promise<CheckResult | null> {
   const { db, policy } = deps;
-  const ran = await withLock(db, 'admission-runs', async () => {
+  const ran = await withLock(db, 'admission-runs', async (lease) => {
     const now = deps.now ?? new Date();
-    const inFlight = await db.prisma.ingestBatch.count({ where: { finishedAt: null, startedAt: { gt: new Date(Date.now() - STALE_BATCH_MS) } } });
-    if (inFlight > 0) return null;
     const result = emptyResult(policy.rules.length);
-    const top = (await db.prisma.stageRun.aggregate({ _max: { id: true } }))._max.id ?? 0;
     // One cursor for the state and one per rule, so that a rule added later reads the history too.
     const cursors = new Map((await db.prisma.admissionCursor.findMany()).map((c) => [c.name, c.lastRunId]));
     const perRecord = policy.rules.filter((r) => RULE_KINDS[r.kind]!.checkRuns);
     const at = (name: string) => cursors.get(name) ?? 0;
-    const start = Math.min(at(STATE_CURSOR), ...perRecord.map((r) => at(ruleCursor(r.id))));
-    if (start >= top) return result;
     // The rules are written to the database only when a finding needs them (most passes find none).
     let synced = false;
-    const record = async (rule: AdmissionRuleConfig, findings: Finding[]) => {
+    const record = async (rule: AdmissionRuleConfig, findings: Finding[], through: number) => {
       if (findings.length && !synced) await syncRules(db, policy);
       synced ||= findings.length > 0;
       result.findings += findings.length;
-      for (const f of findings) result[await recordFinding(db, rule, f, now, deps.timeZone)] += 1;
+      for (const f of findings) result[await recordFinding(db, rule, f, now, deps.timeZone, through)] += 1;
     };
-    for (let from = start; from < top; ) {
-      const to = Math.min(top, from + RANGE);
-      const shared = new NewRuns(db, policy.images, from, to);
-      // Usually every cursor is at `from` and the range's facts are read once for all.
-      const runsFrom = (name: string) => (at(name) > from ? new NewRuns(db, policy.images, at(name), to) : shared);
-      const moved: string[] = [];
-      if (at(STATE_CURSOR) < to) {
-        await updateAdmissionState(db, runsFrom(STATE_CURSOR));
-        moved.push(STATE_CURSOR);
+    for (let top = await readStoreHorizon(db); ; top = await readStoreHorizon(db)) {
+      const start = Math.min(at(STATE_CURSOR), ...perRecord.map((r) => at(ruleCursor(r.id))));
+      if (start >= top) return result;
+      for (let from = start; from < top; ) {
+        await lease.confirm();
+        const to = Math.min(top, from + RANGE);
+        const shared = new NewRuns(db, policy.images, from, to);
+        // Usually every cursor is at `from` and the range's facts are read once for all.
+        const runsFrom = (name: string) => (at(name) > from ? new NewRuns(db, policy.images, at(name), to) : shared);
+        const moved: string[] = [];
+        if (at(STATE_CURSOR) < to) {
+          await updateAdmissionState(db, runsFrom(STATE_CURSOR));
+          moved.push(STATE_CURSOR);
+        }
+        for (const rule of perRecord) {
+          if (at(ruleCursor(rule.id)) >= to) continue;
+          await record(rule, await RULE_KINDS[rule.kind]!.checkRuns!({ db, now, timeZone: deps.timeZone, images: policy.images }, rule.config, runsFrom(ruleCursor(rule.id))), to);
+          moved.push(ruleCursor(rule.id));
+        }
+        await deps.afterRange?.();
+        await saveCursors(db, moved, to);
+        for (const name of moved) cursors.set(name, to);
+        result.runs += to - from;
+        from = to;
       }
-      for (const rule of perRecord) {
-        if (at(ruleCursor(rule.id)) >= to) continue;
-        await record(rule, await RULE_KINDS[rule.kind]!.checkRuns!({ db, now, timeZone: deps.timeZone, images: policy.images }, rule.config, runsFrom(ruleCursor(rule.id))));
-        moved.push(ruleCursor(rule.id));
-      }
-      await saveCursors(db, moved, to);
-      for (const name of moved) cursors.set(name, to);
-      result.runs += to - from;
-      from = to;
     }
-    return result;
-  });
+  }, { waitMs: deps.waitMs ?? PASS_WAIT_MS });
   return ran?.result ?? null;
 }
 
@@ -104,6 +106,7 @@ export async function runAdmissionCheck(deps: Deps): Promise<CheckResult> {
   const now = deps.now ?? new Date();
   const { db, policy } = deps;
   await syncRules(db, policy);
+  await sweepAbandonedBatches(db);
   const result = (await checkNewRuns({ ...deps, now })) ?? emptyResult(policy.rules.length);
   for (const rule of policy.rules) {
     const evaluate = RULE_KINDS[rule.kind]!.evaluate;

@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import type { Db } from '../db';
+import { RECORD_LIMITS, storableString } from '../ingest/record';
+import { inChunks } from '../sql';
 import type { AdmissionPolicy, AdmissionRuleConfig } from './config';
 import type { EvaluateContext, PreflightRequest, PreflightVerdict } from './kind';
 import { RULE_KINDS } from './kinds';
+
+export const PREFLIGHT_MAX_HOSTS = 10_000;
+export const PREFLIGHT_MAX_STAGES = 1_000;
+// Subjects per lookup: well below either database's limit on bound parameters.
+const LOOKUP_CHUNK = 500;
 
 /**
  * The pre-flight check: a pipeline describes a rollout before it starts and learns whether the
@@ -10,13 +17,14 @@ import { RULE_KINDS } from './kinds';
  * checked); its mode decides what a failure does: `enforce` denies, `warn` allows with a warning,
  * `audit` is only recorded. A rule that errs never denies (fail open) and is reported as a warning.
  */
+// The same limits as the fields of an ingested record (lib/ingest/record.ts); hosts are deduplicated.
 export const preflightRequestSchema = z
   .object({
-    service: z.string().min(1),
+    service: storableString(200),
     env: z.enum(['test', 'prerelease', 'online']),
-    hosts: z.array(z.string().min(1)).max(10_000).default([]),
-    image: z.string().min(1).nullable().default(null),
-    stages: z.array(z.string().min(1)).max(1_000).default([]),
+    hosts: z.array(storableString(255)).max(PREFLIGHT_MAX_HOSTS).default([]).transform((hosts) => [...new Set(hosts)]),
+    image: storableString(RECORD_LIMITS.maxAttrValueLength).nullable().default(null),
+    stages: z.array(storableString(100)).max(PREFLIGHT_MAX_STAGES).default([]),
   })
   .strict();
 
@@ -43,19 +51,16 @@ export type PreflightAnswer = {
 async function openViolationVerdicts(db: Db, rules: AdmissionRuleConfig[], req: PreflightRequest): Promise<Map<string, PreflightVerdict>> {
   const verdicts = new Map<string, PreflightVerdict>(rules.map((r) => [r.id, { result: 'pass', reasons: [] }]));
   if (rules.length === 0) return verdicts;
-  const open = await db.prisma.admissionViolation.findMany({
-    where: {
-      ruleId: { in: rules.map((r) => r.id) },
-      status: { in: ['open', 'acknowledged'] },
-      OR: [
-        { subjectType: 'service', subjectId: req.service },
-        { subjectType: 'host', subjectId: { in: req.hosts } },
-        { subjectType: 'stage', subjectId: { in: req.stages } },
-      ],
-    },
-    select: { ruleId: true, subjectType: true, subjectId: true, firstSeen: true },
-    orderBy: [{ subjectType: 'asc' }, { subjectId: 'asc' }],
-  });
+  const find = (subjectType: string, ids: string[]) =>
+    db.prisma.admissionViolation.findMany({
+      where: { ruleId: { in: rules.map((r) => r.id) }, status: { in: ['open', 'acknowledged'] }, subjectType, subjectId: { in: ids } },
+      select: { ruleId: true, subjectType: true, subjectId: true, firstSeen: true },
+    });
+  const open = [
+    ...(await find('service', [req.service])),
+    ...(await inChunks(req.hosts, LOOKUP_CHUNK, (chunk) => find('host', chunk))),
+    ...(await inChunks(req.stages, LOOKUP_CHUNK, (chunk) => find('stage', chunk))),
+  ].sort((a, b) => a.subjectType.localeCompare(b.subjectType) || a.subjectId.localeCompare(b.subjectId));
   for (const v of open) {
     const verdict = verdicts.get(v.ruleId)!;
     verdict.result = 'fail';

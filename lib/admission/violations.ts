@@ -13,9 +13,11 @@ const DAY_MS = 86_400_000;
  * updates it (first and last seen, count, evidence), a resolved one breached again within the
  * rule's window is reopened. A breach older than the window (history ingested late) is recorded
  * as already resolved. Each sighting is counted in the ISO week of the breach, and the rollouts
- * involved are linked for the outcome report.
+ * involved are linked for the outcome report. `throughRunId`, for findings of the pass after
+ * ingestion, is the end of the StageRun range they come from: a range replayed after a crash
+ * (before its cursor was saved) updates the violation but does not count it again.
  */
-export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Finding, now: Date, timeZone: string): Promise<Outcome> {
+export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Finding, now: Date, timeZone: string, throughRunId?: number): Promise<Outcome> {
   const at = f.at ?? now;
   const since = f.since ?? at;
   const recent = at.getTime() >= now.getTime() - rule.windowDays * DAY_MS;
@@ -24,23 +26,26 @@ export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Findin
   const existing = await db.prisma.admissionViolation.findUnique({ where: key });
   let outcome: Outcome;
   let id: number;
+  let counted = true;
   if (!existing) {
     const status = recent ? { status: 'open' } : { status: 'resolved', resolvedAt: now };
-    id = (await db.prisma.admissionViolation.create({ data: { ruleId: rule.id, subjectType: f.subjectType, subjectId: f.subjectId, firstSeen: since, lastSeen: at, evidence, ...status } })).id;
+    id = (await db.prisma.admissionViolation.create({ data: { ruleId: rule.id, subjectType: f.subjectType, subjectId: f.subjectId, firstSeen: since, lastSeen: at, evidence, countedThrough: throughRunId ?? null, ...status } })).id;
     outcome = recent ? 'opened' : 'resolved';
   } else {
     const reopen = existing.status === 'resolved' && recent && at >= existing.lastSeen;
     const lastSeen = at > existing.lastSeen ? at : existing.lastSeen;
     const firstSeen = since < existing.firstSeen ? since : existing.firstSeen;
+    counted = throughRunId === undefined || existing.countedThrough === null || existing.countedThrough < throughRunId;
+    const count = counted ? { count: { increment: 1 }, ...(throughRunId !== undefined ? { countedThrough: throughRunId } : {}) } : {};
     await db.prisma.admissionViolation.update({
       where: { id: existing.id },
-      data: { firstSeen, lastSeen, count: { increment: 1 }, evidence, ...(reopen ? { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null } : {}) },
+      data: { firstSeen, lastSeen, ...count, evidence, ...(reopen ? { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null } : {}) },
     });
     id = existing.id;
     outcome = reopen ? 'reopened' : 'updated';
   }
   const week = weekOfInstant(at.getTime(), timeZone);
-  await db.prisma.admissionViolationWeek.upsert({ where: { violationId_week: { violationId: id, week } }, create: { violationId: id, week }, update: { checks: { increment: 1 } } });
+  await db.prisma.admissionViolationWeek.upsert({ where: { violationId_week: { violationId: id, week } }, create: { violationId: id, week }, update: counted ? { checks: { increment: 1 } } : {} });
   if (f.rollouts?.length) {
     const spec = { table: 'AdmissionViolationRollout', columns: [{ name: 'violationId', pgType: 'integer' }, { name: 'rolloutId' }], suffix: 'ON CONFLICT DO NOTHING' };
     await insertRows(await db.bulk(), db.kind, spec, [...new Set(f.rollouts)].map((r) => [id, r]));

@@ -2,20 +2,25 @@ import type { IngestSummary } from './ingest';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+const rejectedText = (s: { rejected: number; conflicts: number }) => `${n(s.rejected)} rejected${s.conflicts ? ` (${n(s.conflicts)} conflicts)` : ''}`;
+
 /** A human-readable summary of one ingestion, or the total of several. */
 export function formatSummary(summary: IngestSummary | IngestSummary[]): string {
   if (Array.isArray(summary)) {
-    const t = summary.reduce((a, s) => ({ accepted: a.accepted + s.accepted, duplicates: a.duplicates + s.duplicates, rejected: a.rejected + s.rejected, seconds: a.seconds + s.seconds }), { accepted: 0, duplicates: 0, rejected: 0, seconds: 0 });
+    const t = summary.reduce(
+      (a, s) => ({ accepted: a.accepted + s.accepted, duplicates: a.duplicates + s.duplicates, rejected: a.rejected + s.rejected, conflicts: a.conflicts + s.conflicts, seconds: a.seconds + s.seconds }),
+      { accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, seconds: 0 },
+    );
     const rate = t.seconds > 0 ? Math.round((t.accepted + t.duplicates + t.rejected) / t.seconds) : 0;
-    return `TOTAL ${summary.length} input(s): ${n(t.accepted)} accepted, ${n(t.duplicates)} duplicates, ${n(t.rejected)} rejected in ${t.seconds.toFixed(1)} s (${n(rate)} records/s)`;
+    return `TOTAL ${summary.length} input(s): ${n(t.accepted)} accepted, ${n(t.duplicates)} duplicates, ${rejectedText(t)} in ${t.seconds.toFixed(1)} s (${n(rate)} records/s)`;
   }
   const lines = [
-    `${summary.source}: ${n(summary.accepted)} accepted, ${n(summary.duplicates)} duplicates, ${n(summary.rejected)} rejected in ${summary.seconds.toFixed(1)} s (${n(summary.recordsPerSecond)} records/s)`,
+    `${summary.source}: ${n(summary.accepted)} accepted, ${n(summary.duplicates)} duplicates, ${rejectedText(summary)} in ${summary.seconds.toFixed(1)} s (${n(summary.recordsPerSecond)} records/s)`,
   ];
   const a = summary.admission;
   if (a && a.findings > 0) lines.push(`  admission rules: ${n(a.findings)} breach(es) found — ${n(a.opened)} violation(s) opened, ${n(a.reopened)} reopened (see /admission)`);
   for (const w of summary.warnings) lines.push(`  warning: ${w}`);
-  for (const r of summary.rejections) lines.push(`  ${r.source}:${r.line}: ${r.field ? `${r.field}: ` : ''}${r.reason}`);
+  for (const r of summary.rejections) lines.push(`  ${r.source}:${r.line}: ${r.kind === 'invalid' ? '' : `${r.kind}: `}${r.field ? `${r.field}: ` : ''}${r.reason}`);
   if (summary.rejected > summary.rejections.length) lines.push(`  … ${n(summary.rejected - summary.rejections.length)} more in the quarantine (ingest batch ${summary.batchId})`);
   return lines.join('\n');
 }

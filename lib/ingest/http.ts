@@ -2,12 +2,13 @@ import { verifyIngestToken } from '../auth/ingest-tokens';
 import type { Db } from '../db';
 import type { Settings } from '../env';
 import { PayloadTooLargeError, ValidationError, errorResponse } from '../errors';
-import { fromBuffer, ingestItems, ingestStream, prepareIngest } from './sources';
+import { IngestAbortedError } from './ingest';
+import { fromBuffer, ingestJsonArray, ingestStream, prepareIngest } from './sources';
 
 type Deps = { db: Db; settings: Pick<Settings, 'ingestTokens' | 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone' | 'admissionFile'> };
 
 /** Reads a request body up to a byte limit (413 past it, also when Content-Length is absent or lies). */
-async function readBody(request: Request, limit: number): Promise<Buffer> {
+export async function readBody(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > limit) throw new PayloadTooLargeError(limit);
   const parts: Buffer[] = [];
@@ -34,18 +35,15 @@ export async function handleIngestRequest(request: Request, deps: Deps): Promise
     const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     const source = `http:${tokenName}`;
     if (type === 'application/json') {
-      let items: unknown;
-      try {
-        items = JSON.parse(body.toString('utf8'));
-      } catch (error) {
-        throw new ValidationError(`body is not valid JSON: ${(error as Error).message}`);
-      }
-      if (!Array.isArray(items)) throw new ValidationError('a JSON body must be an array of records (or send NDJSON as application/x-ndjson)');
-      return Response.json(await ingestItems(target, { source, items }));
+      const ingested = ingestJsonArray(target, { source, body });
+      if ('reason' in ingested) throw new ValidationError(ingested.reason);
+      return Response.json(await ingested);
     }
     const format = type === 'text/csv' ? 'csv' : 'ndjson';
     return Response.json(await ingestStream(target, { source, format, input: fromBuffer(body) }));
   } catch (error) {
+    // The database failed mid-way: what was stored stays (the summary says how much); the sender may retry the whole body.
+    if (error instanceof IngestAbortedError) return Response.json({ error: error.message, summary: error.summary }, { status: 503, headers: { 'retry-after': '30' } });
     return errorResponse(error);
   }
 }

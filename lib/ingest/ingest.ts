@@ -1,13 +1,16 @@
 import { checkNewRuns, type CheckResult } from '../admission/check';
 import type { AdmissionPolicy } from '../admission/config';
 import type { Db } from '../db';
-import { insertRows, type Column } from '../sql';
+import { describeDbError } from '../db-errors';
+import { failBatch, finishBatch, startBatch, sweepAbandonedBatches, type BatchLease } from './batches';
 import type { CheckedLine } from './check';
 import type { InputFormat } from './parse';
-import type { IngestRecord } from './record';
-import { storeRecords, type StoreContext } from './store';
+import { Quarantine, type QuarantineEntry } from './quarantine-writer';
+import { storeChunk } from './store-chunk';
+import type { StoreContext, StoreItem } from './store';
 
-export type Rejection = { source: string; line: number; field: string | null; reason: string };
+export type RejectionKind = QuarantineEntry['kind'];
+export type Rejection = { source: string; line: number; kind: RejectionKind; field: string | null; reason: string };
 
 export type IngestSummary = {
   batchId: number;
@@ -15,14 +18,17 @@ export type IngestSummary = {
   format: InputFormat | 'json';
   accepted: number;
   duplicates: number;
+  /** Lines not stored: invalid, conflicting or refused by the database (all in the quarantine). */
   rejected: number;
+  /** Of `rejected`: records whose key, or whose rollout, is stored with other content. */
+  conflicts: number;
   warnings: string[];
   /** The first rejections, for display; all of them are in the quarantine (RejectedLine). */
   rejections: Rejection[];
   seconds: number;
   /** Of `seconds`, the time spent writing to the database. */
   storeSeconds: number;
-  /** The admission pass over the stored runs (null when it did not run, e.g. while another ingestion was in flight); its time is in `seconds`. */
+  /** The admission pass over the stored runs (null when it did not run); its time is in `seconds`. */
   admission: (Pick<CheckResult, 'findings' | 'opened' | 'reopened'> & { seconds: number }) | null;
   recordsPerSecond: number;
 };
@@ -37,18 +43,24 @@ export type IngestOptions = {
   timeZone: string;
   /** The admission rules checked on the stored runs right after ingestion (none when null). */
   admission: AdmissionPolicy | null;
+  /** Warnings the parser raises while `lines` is read (e.g. unknown CSV columns); they end up in the summary. */
+  warnings?: string[];
   onProgress?: (progress: { records: number; accepted: number; rejected: number }) => void;
   now?: () => number;
 };
 
+/** An ingestion stopped by a database error: what was stored before stays, the summary says how far it got. */
+export class IngestAbortedError extends Error {
+  override name = 'IngestAbortedError';
+  constructor(message: string, readonly summary: IngestSummary) {
+    super(message);
+  }
+}
+
 // Records per transaction: large enough to amortise the commit, small enough to keep memory flat.
 export const STORE_BATCH = 20_000;
-const REJECT_BATCH = 500;
 const SHOWN_REJECTIONS = 20;
 const PROGRESS_EVERY = 50_000;
-const REJECT_COLUMNS: Column[] = [
-  { name: 'batchId', pgType: 'integer' }, { name: 'source' }, { name: 'line', pgType: 'integer' }, { name: 'field' }, { name: 'reason' }, { name: 'raw' },
-];
 
 /** The per-record admission rules on the runs just stored; a failure here loses no data and is retried by the daily check. */
 async function checkAdmission(opts: IngestOptions, policy: AdmissionPolicy, summary: IngestSummary): Promise<void> {
@@ -61,66 +73,76 @@ async function checkAdmission(opts: IngestOptions, policy: AdmissionPolicy, summ
   }
 }
 
+const counts = (s: IngestSummary) => ({ accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected, conflicts: s.conflicts });
+
 /**
  * The one ingestion path (CLI, HTTP, inbox): takes validated lines, stores the valid ones
  * idempotently, quarantines the invalid ones with file, line, field and reason, and records the
- * batch with its summary.
+ * batch with its summary. A record the database refuses, or that conflicts with what is stored,
+ * is quarantined alone; the others are stored.
  */
 export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
   const now = opts.now ?? Date.now;
   const started = now();
-  const batch = await opts.db.prisma.ingestBatch.create({ data: { source: opts.source, format: opts.format, startedAt: new Date(started) } });
-  const ctx: StoreContext = { db: opts.db, timeZone: opts.timeZone, lastStage: opts.lastStage, knownServices: new Set() };
-  const summary: IngestSummary = { batchId: batch.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, admission: null, recordsPerSecond: 0 };
-  let valid: IngestRecord[] = [];
-  let rejects: unknown[][] = [];
-  let seen = 0;
-
-  const flushValid = async () => {
-    const storeStarted = performance.now();
-    const { inserted, duplicates } = await storeRecords(ctx, valid, batch.id);
-    summary.storeSeconds += (performance.now() - storeStarted) / 1000;
-    summary.accepted += inserted;
-    summary.duplicates += duplicates;
-    valid = [];
-  };
-  const flushRejects = async () => {
-    await insertRows(await opts.db.bulk(), opts.db.kind, { table: 'RejectedLine', columns: REJECT_COLUMNS, suffix: '' }, rejects);
-    rejects = [];
-  };
-
-  const quarantine = (checked: CheckedLine & { ok: false }) => {
+  await sweepAbandonedBatches(opts.db);
+  const lease = await startBatch(opts.db, { source: opts.source, format: opts.format, now: new Date(started) });
+  const summary: IngestSummary = { batchId: lease.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, admission: null, recordsPerSecond: 0 };
+  const quarantine = new Quarantine(opts.db, lease.id, opts.source);
+  const reject = async (entry: QuarantineEntry) => {
     summary.rejected += 1;
-    if (summary.rejections.length < SHOWN_REJECTIONS) summary.rejections.push({ source: opts.source, line: checked.line, field: checked.field, reason: checked.reason });
-    rejects.push([batch.id, opts.source, checked.line, checked.field, checked.reason, checked.raw]);
+    if (entry.kind === 'conflict') summary.conflicts += 1;
+    if (summary.rejections.length < SHOWN_REJECTIONS) summary.rejections.push({ source: opts.source, line: entry.line, kind: entry.kind, field: entry.field, reason: entry.reason });
+    await quarantine.add(entry);
   };
+  try {
+    await readAndStore(opts, summary, reject);
+    await quarantine.flush();
+  } catch (error) {
+    await quarantine.flush().catch(() => undefined);
+    const message = error instanceof StoreStopped ? error.message : `ingestion stopped: ${describeDbError(error)}`;
+    await failBatch(opts.db, lease, counts(summary), message, new Date(now()));
+    throw new IngestAbortedError(`${opts.source}: ${message} (batch #${lease.id}: ${summary.accepted} stored before it stopped)`, summary);
+  }
+  summary.warnings.unshift(...(opts.warnings ?? []));
+  if (summary.accepted + summary.duplicates + summary.rejected === 0) summary.warnings.push('empty input: no records');
+  await finishBatch(opts.db, lease, counts(summary), new Date(now()));
+  const seen = summary.accepted + summary.duplicates + summary.rejected;
+  if (opts.admission && summary.accepted > 0) await checkAdmission(opts, opts.admission, summary);
+  summary.seconds = (now() - started) / 1000;
+  summary.recordsPerSecond = summary.seconds > 0 ? Math.round(seen / summary.seconds) : seen;
+  return summary;
+}
 
-  for await (const chunk of opts.lines) {
-    for (const checked of chunk) {
+class StoreStopped extends Error {}
+
+async function readAndStore(opts: IngestOptions, summary: IngestSummary, reject: (e: QuarantineEntry) => Promise<void>): Promise<void> {
+  const ctx: StoreContext = { db: opts.db, timeZone: opts.timeZone, lastStage: opts.lastStage, knownServices: new Set() };
+  let valid: StoreItem[] = [];
+  let seen = 0;
+  const flushValid = async () => {
+    if (valid.length === 0) return;
+    const storeStarted = performance.now();
+    const chunk = valid;
+    valid = [];
+    try {
+      const r = await storeChunk(ctx, chunk, summary.batchId);
+      summary.accepted += r.inserted;
+      summary.duplicates += r.duplicates;
+      for (const x of r.rejections) await reject(x);
+    } catch (error) {
+      throw new StoreStopped(`database error while storing lines ${chunk[0]!.line}–${chunk.at(-1)!.line}; nothing from line ${chunk[0]!.line} on was stored: ${describeDbError(error)}`);
+    } finally {
+      summary.storeSeconds += (performance.now() - storeStarted) / 1000;
+    }
+  };
+  for await (const lines of opts.lines) {
+    for (const checked of lines) {
       seen += 1;
-      if (checked.ok) valid.push(checked.record);
-      else quarantine(checked);
+      if (checked.ok) valid.push({ record: checked.record, line: checked.line, raw: checked.raw });
+      else await reject({ kind: 'invalid', line: checked.line, field: checked.field, reason: checked.reason, raw: checked.raw, bytes: checked.bytes });
       if (valid.length >= STORE_BATCH) await flushValid();
-      if (rejects.length >= REJECT_BATCH) await flushRejects();
       if (opts.onProgress && seen % PROGRESS_EVERY === 0) opts.onProgress({ records: seen, accepted: summary.accepted + valid.length, rejected: summary.rejected });
     }
   }
   await flushValid();
-  await flushRejects();
-  if (seen === 0) summary.warnings.push('empty input: no records');
-
-  const finished = now();
-  summary.seconds = (finished - started) / 1000;
-  summary.recordsPerSecond = summary.seconds > 0 ? Math.round(seen / summary.seconds) : seen;
-  await opts.db.prisma.ingestBatch.update({
-    where: { id: batch.id },
-    data: { finishedAt: new Date(finished), status: 'finished', accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected },
-  });
-  // After the batch is marked finished: the pass waits while other ingestions are in flight.
-  if (opts.admission && summary.accepted > 0) {
-    await checkAdmission(opts, opts.admission, summary);
-    summary.seconds = (now() - started) / 1000;
-    summary.recordsPerSecond = summary.seconds > 0 ? Math.round(seen / summary.seconds) : seen;
-  }
-  return summary;
 }

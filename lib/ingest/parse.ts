@@ -7,7 +7,7 @@ export type InputFormat = 'ndjson' | 'csv';
 /** One input line (or CSV record) turned into a plain object, or the reason it could not be. */
 export type ParsedLine =
   | { ok: true; line: number; value: Record<string, unknown>; raw: string }
-  | { ok: false; line: number; field: string | null; reason: string; raw: string };
+  | { ok: false; line: number; field: string | null; reason: string; raw: string; bytes?: Buffer };
 
 /** How much of a rejected line is kept in the quarantine. */
 export const RAW_EXCERPT_BYTES = 4096;
@@ -17,7 +17,8 @@ function excerpt(bytes: Buffer): string {
 }
 
 function reject(line: RawLine | { lineNo: number; bytes: Buffer }, reason: string, field: string | null = null): ParsedLine {
-  return { ok: false, line: line.lineNo, field, reason, raw: excerpt(line.bytes) };
+  // The bytes are copied: a slice would keep the whole input chunk alive until the quarantine is written.
+  return { ok: false, line: line.lineNo, field, reason, raw: excerpt(line.bytes), bytes: Buffer.from(line.bytes.subarray(0, RAW_EXCERPT_BYTES)) };
 }
 
 /** Checks size and encoding of a physical line; returns its text or a rejection. */
@@ -27,9 +28,13 @@ function lineText(line: RawLine, maxLineBytes: number): string | ParsedLine {
   return text ?? reject(line, 'line is not valid UTF-8');
 }
 
+/** What the parser notes about an input that is not a rejected line (e.g. CSV columns it ignores). */
+export type ParseWarnings = { warn: (message: string) => void };
+const NO_WARNINGS: ParseWarnings = { warn: () => undefined };
+
 /** Parsed lines, a batch per input chunk. */
-export function parseInput(format: InputFormat, input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncIterable<ParsedLine[]> {
-  return format === 'csv' ? parseCsv(input, maxLineBytes) : parseNdjson(input, maxLineBytes);
+export function parseInput(format: InputFormat, input: AsyncIterable<Uint8Array>, maxLineBytes: number, warnings: ParseWarnings = NO_WARNINGS): AsyncIterable<ParsedLine[]> {
+  return format === 'csv' ? parseCsv(input, maxLineBytes, warnings) : parseNdjson(input, maxLineBytes);
 }
 
 /** NDJSON: one JSON object per line; blank lines are skipped. */
@@ -44,7 +49,8 @@ export async function* parseNdjson(input: AsyncIterable<Uint8Array>, maxLineByte
   }
 }
 
-function parseJsonLine(line: RawLine, maxLineBytes: number): ParsedLine | null {
+/** One NDJSON line (or one element of a JSON array body): size, UTF-8, one JSON object; null when blank. */
+export function parseJsonLine(line: RawLine, maxLineBytes: number): ParsedLine | null {
   const text = lineText(line, maxLineBytes);
   if (typeof text !== 'string') return text;
   if (text.trim() === '') return null;
@@ -65,8 +71,8 @@ const KNOWN_COLUMNS = new Set<string>(RECORD_FIELDS);
  * that one bad record (say, an unclosed quote) is rejected alone and the records after it survive;
  * each framed record's fields are split by csv-parse.
  */
-export async function* parseCsv(input: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<ParsedLine[]> {
-  const state: { header: string[] | null } = { header: null };
+export async function* parseCsv(input: AsyncIterable<Uint8Array>, maxLineBytes: number, warnings: ParseWarnings = NO_WARNINGS): AsyncGenerator<ParsedLine[]> {
+  const state: CsvState = { header: null, warnings };
   for await (const records of frameCsvRecords(input, maxLineBytes)) {
     const out: ParsedLine[] = [];
     for (const rec of records) {
@@ -77,8 +83,10 @@ export async function* parseCsv(input: AsyncIterable<Uint8Array>, maxLineBytes: 
   }
 }
 
+type CsvState = { header: string[] | null; warnings: ParseWarnings };
+
 /** One framed record: the header (remembered in `state`), or a row mapped onto the header's names. */
-function parseCsvRecord(rec: { line: number; text: string }, state: { header: string[] | null }): ParsedLine | null {
+function parseCsvRecord(rec: { line: number; text: string }, state: CsvState): ParsedLine | null {
   const bad = (reason: string, field: string | null = null): ParsedLine => ({ ok: false, line: rec.line, field, reason, raw: rec.text.slice(0, RAW_EXCERPT_BYTES) });
   let cells: string[];
   try {
@@ -89,7 +97,8 @@ function parseCsvRecord(rec: { line: number; text: string }, state: { header: st
   if (state.header === null) {
     state.header = cells.map((c) => c.trim());
     const unknown = state.header.filter((c) => !KNOWN_COLUMNS.has(c));
-    return unknown.length ? bad(`unknown column(s) ignored: ${unknown.join(', ')}`, unknown.join(',')) : null;
+    if (unknown.length) state.warnings.warn(`line ${rec.line}: unknown CSV column(s) ignored: ${unknown.join(', ')}`);
+    return null;
   }
   const header = state.header;
   if (cells.length !== header.length) return bad(`has ${cells.length} cells, the header has ${header.length}`);

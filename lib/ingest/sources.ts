@@ -8,7 +8,8 @@ import type { Db } from '../db';
 import type { Settings } from '../env';
 import { checkLines } from './check';
 import { ingestLines, type IngestOptions, type IngestSummary } from './ingest';
-import { parseInput, type InputFormat, type ParsedLine } from './parse';
+import { splitJsonArray } from './json-array';
+import { parseInput, parseJsonLine, type InputFormat, type ParsedLine } from './parse';
 
 export type IngestTarget = Pick<IngestOptions, 'db' | 'lastStage' | 'timeZone' | 'admission'> & { stages: ReadonlySet<string>; maxLineBytes: number };
 
@@ -36,8 +37,26 @@ export function formatOf(file: string): InputFormat | null {
 
 /** Ingests one stream (a file, stdin or a request body), parsing on this thread. */
 export function ingestStream(target: IngestTarget, opts: { source: string; format: InputFormat; input: AsyncIterable<Uint8Array>; onProgress?: IngestOptions['onProgress'] }): Promise<IngestSummary> {
-  const lines = checkLines(parseInput(opts.format, opts.input, target.maxLineBytes), { format: opts.format, stages: target.stages });
-  return ingestLines({ ...target, source: opts.source, format: opts.format, lines, onProgress: opts.onProgress });
+  const warnings: string[] = [];
+  const parsed = parseInput(opts.format, opts.input, target.maxLineBytes, { warn: (w) => warnings.push(w) });
+  const lines = checkLines(parsed, { format: opts.format, stages: target.stages });
+  return ingestLines({ ...target, source: opts.source, format: opts.format, lines, warnings, onProgress: opts.onProgress });
+}
+
+/**
+ * Ingests an HTTP body holding one JSON array of records. Each element is checked as an NDJSON
+ * line is (size, UTF-8, a JSON object), numbered by its position from 1. Returns the reason,
+ * without ingesting anything, when the body is not an array at all.
+ */
+export function ingestJsonArray(target: IngestTarget, opts: { source: string; body: Buffer }): { reason: string } | Promise<IngestSummary> {
+  const split = splitJsonArray(opts.body);
+  if (!split.ok) return { reason: split.reason };
+  const parsed: ParsedLine[] = split.elements.map(({ index, bytes }) => {
+    const line = { lineNo: index, bytes, oversized: bytes.length > target.maxLineBytes, size: bytes.length };
+    return parseJsonLine(line, target.maxLineBytes) ?? { ok: false, line: index, field: null, reason: 'empty array element', raw: '' };
+  });
+  const lines = checkLines([parsed], { format: 'json', stages: target.stages });
+  return ingestLines({ ...target, source: opts.source, format: 'json', lines });
 }
 
 /** Ingests parsed items (a JSON array body), numbered from 1. */

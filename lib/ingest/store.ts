@@ -1,8 +1,12 @@
 import type { Db } from '../db';
-import { inTransaction, insertMapped, insertRows, inList, queryRows, type Column, type Queryable } from '../sql';
+import { execute, inTransaction, insertMapped, insertRows, inList, queryRows, type Column, type Queryable } from '../sql';
 import { dayInZone, isoToDbTimestamp, toDbTimestamp } from '../time/day';
 import type { IngestRecord } from './record';
 import { computeRolloutState, type RunFacts } from './rollout-state';
+import { contentOfRecord, contentOfStored, differingFields, STORED_RUN_COLUMNS, type StoredRun } from './run-content';
+
+// Keys per IN (...) lookup: far below either database's limit on bound parameters.
+const LOOKUP_CHUNK = 500;
 
 export type StoreContext = { db: Db; timeZone: string; lastStage: string; knownServices: Set<string> };
 
@@ -37,15 +41,24 @@ export function recordKey(r: IngestRecord): string {
   return r.id ?? `${r.rollout}/${r.stage}/${r.attempt}`;
 }
 
-type Row = { record: IngestRecord; key: string; facts: RunFacts; day: string; id: number };
+/** A validated record with where it came from (for the quarantine, should it not be stored). */
+export type StoreItem = { record: IngestRecord; line: number; raw: string };
+/** A valid record that was not stored: its key or rollout is stored with other content, or the database refused it. */
+export type StoreRejection = { line: number; kind: 'conflict' | 'unstorable'; field: string | null; reason: string; raw: string };
+export type StoreResult = { inserted: number; duplicates: number; rejections: StoreRejection[] };
 
-function toRow(record: IngestRecord, timeZone: string): Row {
+type Row = { item: StoreItem; record: IngestRecord; key: string; facts: RunFacts; day: string; id: number };
+
+function toRow(item: StoreItem, timeZone: string): Row {
+  const record = item.record;
   const started = Date.parse(record.startedAt);
   let finished = record.finishedAt ? Date.parse(record.finishedAt) : null;
   if (finished === null && record.durationMs !== undefined) finished = started + record.durationMs;
   const facts: RunFacts = { stageKey: record.stage, attempt: record.attempt, status: record.status, env: record.env, startedAt: started, finishedAt: finished, manual: record.manual };
-  return { record, key: recordKey(record), facts, day: dayInZone(started, timeZone), id: 0 };
+  return { item, record, key: recordKey(record), facts, day: dayInZone(started, timeZone), id: 0 };
 }
+
+const contentOf = (row: Row) => contentOfRecord(row.record, row.facts.startedAt, row.facts.finishedAt);
 
 /** Pushes a row's StageRun values, in STAGE_RUN_COLUMNS order. */
 function pushStageRunValues(row: Row, batchId: number | null, args: unknown[]): void {
@@ -58,57 +71,135 @@ function pushStageRunValues(row: Row, batchId: number | null, args: unknown[]): 
   );
 }
 
+const conflict = (row: Row, field: string | null, reason: string): StoreRejection => ({ line: row.item.line, kind: 'conflict', field, reason, raw: row.item.raw });
+
+/**
+ * A key twice in one input is stored once: a later copy with the same content is a duplicate,
+ * one with other content a conflict (the first stays).
+ */
+function dedupeKeys(rows: readonly Row[], rejections: StoreRejection[]): { unique: Row[]; duplicates: number } {
+  const first = new Map<string, Row>();
+  let duplicates = 0;
+  for (const row of rows) {
+    const seen = first.get(row.key);
+    if (!seen) first.set(row.key, row);
+    else {
+      const fields = differingFields(contentOf(seen), contentOf(row));
+      if (fields.length === 0) duplicates += 1;
+      else rejections.push(conflict(row, fields[0]!, `key "${row.key}" appears earlier in this input (line ${seen.item.line}) with other ${fields.join(', ')}`));
+    }
+  }
+  return { unique: [...first.values()], duplicates };
+}
+
 /**
  * Stores validated records in one transaction: new services and rollouts, the stage runs that are
  * not stored yet (idempotent by key), their error events and daily rollups, and the state of every
- * rollout they touch. Returns how many runs were new.
+ * rollout they touch. A record whose key is stored with other content, or whose rollout belongs
+ * to another service, is not stored but returned as a conflict. A database error rolls everything
+ * back and is thrown (lib/ingest/store-chunk.ts isolates the records that cause it).
  */
-export async function storeRecords(ctx: StoreContext, records: readonly IngestRecord[], batchId: number | null): Promise<{ inserted: number; duplicates: number }> {
-  if (records.length === 0) return { inserted: 0, duplicates: 0 };
-  const rows = records.map((r) => toRow(r, ctx.timeZone));
-  const inserted = await inTransaction(ctx.db, async (tx) => {
-    await insertServices(ctx, tx, rows);
-    const fresh = await insertNewRollouts(ctx, tx, rows);
-    const spec = { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' };
-    const stored = await insertMapped<Row, { id: number; key: string }>(tx, ctx.db.kind, spec, rows, (row, args) => pushStageRunValues(row, batchId, args));
-    const insertedRows = matchStored(rows, stored);
-    await addErrorEvents(ctx, tx, insertedRows);
-    await addRollups(ctx, tx, insertedRows);
-    await refreshRollouts(ctx, tx, insertedRows, fresh);
-    return insertedRows.length;
-  });
-  return { inserted, duplicates: records.length - inserted };
+export async function storeRecords(ctx: StoreContext, items: readonly StoreItem[], batchId: number | null): Promise<StoreResult> {
+  if (items.length === 0) return { inserted: 0, duplicates: 0, rejections: [] };
+  const all = items.map((item) => toRow(item, ctx.timeZone));
+  const result = await inTransaction(
+    ctx.db,
+    async (tx) => {
+      const rejections: StoreRejection[] = [];
+      const { unique, duplicates } = dedupeKeys(all, rejections);
+      const { rows, storedRollouts } = await dropServiceConflicts(ctx, tx, unique, rejections);
+      const services = await insertServices(ctx, tx, rows);
+      const fresh = await insertNewRollouts(ctx, tx, rows, storedRollouts);
+      const spec = { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' };
+      const stored = await insertMapped<Row, { id: number; key: string }>(tx, ctx.db.kind, spec, rows, (row, args) => pushStageRunValues(row, batchId, args));
+      const { inserted, existing } = matchStored(rows, stored);
+      const repeated = await compareWithStored(ctx, tx, existing, rejections);
+      await addErrorEvents(ctx, tx, inserted);
+      await addRollups(ctx, tx, inserted);
+      await refreshRollouts(ctx, tx, inserted, fresh);
+      return { inserted: inserted.length, duplicates: duplicates + repeated, rejections, services };
+    },
+    { serialize: true },
+  );
+  // Only once committed: a rolled-back transaction must not leave services marked as stored.
+  for (const s of result.services) ctx.knownServices.add(s);
+  return { inserted: result.inserted, duplicates: result.duplicates, rejections: result.rejections };
 }
 
 /** The StageRun column values of records, as storeRecords writes them (the ingest benchmark reuses it). */
 export function buildStageRunRows(records: readonly IngestRecord[], timeZone: string, batchId: number | null): unknown[][] {
   return records.map((r) => {
     const values: unknown[] = [];
-    pushStageRunValues(toRow(r, timeZone), batchId, values);
+    pushStageRunValues(toRow({ record: r, line: 0, raw: '' }, timeZone), batchId, values);
     return values;
   });
 }
 
-/** The rows that were stored now (RETURNING gave their ids); a key twice in one batch is stored once. */
-function matchStored(rows: readonly Row[], stored: readonly { id: number; key: string }[]): Row[] {
+/** The rows stored now (RETURNING gave their ids) and those whose key was already stored. */
+function matchStored(rows: readonly Row[], stored: readonly { id: number; key: string }[]): { inserted: Row[]; existing: Row[] } {
   const ids = new Map(stored.map((k) => [k.key, k.id]));
-  const out: Row[] = [];
+  const inserted: Row[] = [];
+  const existing: Row[] = [];
   for (const row of rows) {
     const id = ids.get(row.key);
-    if (id === undefined) continue;
-    ids.delete(row.key);
-    row.id = id;
-    out.push(row);
+    if (id === undefined) existing.push(row);
+    else {
+      row.id = id;
+      inserted.push(row);
+    }
   }
-  return out;
+  return { inserted, existing };
 }
 
-async function insertServices(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<void> {
+/** Rows whose key was already stored: duplicates when the content is the same, conflicts otherwise. Returns the duplicates. */
+async function compareWithStored(ctx: StoreContext, tx: Queryable, rows: readonly Row[], rejections: StoreRejection[]): Promise<number> {
+  let duplicates = 0;
+  for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
+    const chunk = rows.slice(i, i + LOOKUP_CHUNK);
+    const found = await queryRows<StoredRun>(tx, `SELECT ${STORED_RUN_COLUMNS} FROM "StageRun" WHERE "key" IN (${inList(ctx.db.kind, chunk.length)})`, chunk.map((r) => r.key));
+    const byKey = new Map(found.map((s) => [s.key, s]));
+    for (const row of chunk) {
+      const stored = byKey.get(row.key);
+      const fields = stored ? differingFields(contentOfStored(stored), contentOf(row)) : [];
+      if (fields.length === 0) duplicates += 1;
+      else rejections.push(conflict(row, fields[0]!, `key "${row.key}" is already stored with other ${fields.join(', ')}`));
+    }
+  }
+  return duplicates;
+}
+
+/**
+ * A rollout belongs to one service: records naming another service than the stored rollout (or
+ * than the rollout's first record here) are conflicts and are not stored.
+ */
+async function dropServiceConflicts(ctx: StoreContext, tx: Queryable, rows: readonly Row[], rejections: StoreRejection[]): Promise<{ rows: Row[]; storedRollouts: Set<string> }> {
+  const owner = new Map<string, { service: string; where: string }>();
+  const ids = [...new Set(rows.map((r) => r.record.rollout))];
+  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+    const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+    const found = await queryRows<{ id: string; service: string }>(tx, `SELECT "id","service" FROM "Rollout" WHERE "id" IN (${inList(ctx.db.kind, chunk.length)})`, chunk);
+    for (const r of found) owner.set(r.id, { service: r.service, where: 'is stored' });
+  }
+  const storedRollouts = new Set(owner.keys());
+  const kept = rows.filter((row) => {
+    const known = owner.get(row.record.rollout);
+    if (!known) owner.set(row.record.rollout, { service: row.record.service, where: `starts at line ${row.item.line}` });
+    else if (known.service !== row.record.service) {
+      rejections.push(conflict(row, 'service', `rollout "${row.record.rollout}" ${known.where} with service "${known.service}", not "${row.record.service}"`));
+      return false;
+    }
+    return true;
+  });
+  return { rows: kept, storedRollouts };
+}
+
+/** Stores the services not known to this ingestion yet; returns them (the caller marks them known after the commit). */
+async function insertServices(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<string[]> {
   const fresh = [...new Set(rows.map((r) => r.record.service))].filter((s) => !ctx.knownServices.has(s));
-  if (fresh.length === 0) return;
+  if (fresh.length === 0) return fresh;
   const now = toDbTimestamp(Date.now());
   await insertRows(tx, ctx.db.kind, { table: 'Service', columns: [{ name: 'name' }, { name: 'createdAt', pgType: 'timestamp(3)' }], suffix: 'ON CONFLICT ("name") DO NOTHING' }, fresh.map((s) => [s, now]));
-  for (const s of fresh) ctx.knownServices.add(s);
+  return fresh;
 }
 
 function groupByRollout(rows: readonly Row[]): Map<string, Row[]> {
@@ -131,14 +222,9 @@ function rolloutValues(id: string, service: string, facts: readonly RunFacts[], 
  * runs arrive together). Stage runs reference them, so this comes first. Returns what it created,
  * with the runs the state was computed from.
  */
-async function insertNewRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<Map<string, Row[]>> {
+async function insertNewRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[], stored: ReadonlySet<string>): Promise<Map<string, Row[]>> {
   const groups = groupByRollout(rows);
-  const ids = [...groups.keys()];
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const found = await queryRows<{ id: string }>(tx, `SELECT "id" FROM "Rollout" WHERE "id" IN (${inList(ctx.db.kind, chunk.length)})`, chunk);
-    for (const { id } of found) groups.delete(id);
-  }
+  for (const id of stored) groups.delete(id);
   const values = [...groups].map(([id, group]) => {
     const unique = [...new Map(group.map((r) => [r.key, r])).values()];
     return rolloutValues(id, group[0]!.record.service, unique.map((r) => r.facts), ctx);
@@ -151,14 +237,18 @@ async function insertNewRollouts(ctx: StoreContext, tx: Queryable, rows: readonl
 
 /**
  * Recomputes, from all their stored runs, the rollouts that gained runs here and were not created
- * here with exactly those runs (a rollout spread over several batches or inputs).
+ * here with exactly those runs (a rollout spread over several batches or inputs). A rollout created
+ * here whose runs all turned out to be stored already (under the same ids, in other rollouts) is
+ * removed again: a rollout exists only with runs.
  */
 async function refreshRollouts(ctx: StoreContext, tx: Queryable, inserted: readonly Row[], created: ReadonlyMap<string, Row[]>): Promise<void> {
   const gained = groupByRollout(inserted);
-  const stale = [...gained.keys()].filter((id) => {
-    const basis = created.get(id);
-    return !basis || new Set(basis.map((r) => r.key)).size !== gained.get(id)!.length;
-  });
+  const stale = [...gained.keys()].filter((id) => created.get(id)?.length !== gained.get(id)!.length);
+  const empty = [...created.keys()].filter((id) => !gained.has(id));
+  for (let i = 0; i < empty.length; i += LOOKUP_CHUNK) {
+    const chunk = empty.slice(i, i + LOOKUP_CHUNK);
+    await execute(tx, `DELETE FROM "Rollout" WHERE "id" IN (${inList(ctx.db.kind, chunk.length)})`, chunk);
+  }
   if (stale.length === 0) return;
   const values: unknown[][] = [];
   for (const [id, facts] of await readStoredRuns(ctx, tx, stale)) values.push(rolloutValues(id, gained.get(id)![0]!.record.service, facts, ctx));
@@ -191,13 +281,13 @@ async function addRollups(ctx: StoreContext, tx: Queryable, rows: readonly Row[]
   await insertRows(tx, ctx.db.kind, { table: 'DailyRollup', columns: ROLLUP_COLUMNS, suffix: `ON CONFLICT ("day","stageKey","service") DO UPDATE SET ${ROLLUP_ADD}` }, values);
 }
 
-type StoredRun = { rolloutId: string; stageKey: string; attempt: number; status: string; env: string; startedAt: Date | string; finishedAt: Date | string | null; manual: boolean | number };
+type RolloutRun = { rolloutId: string; stageKey: string; attempt: number; status: string; env: string; startedAt: Date | string; finishedAt: Date | string | null; manual: boolean | number };
 
 async function readStoredRuns(ctx: StoreContext, tx: Queryable, ids: readonly string[]): Promise<Map<string, RunFacts[]>> {
   const out = new Map<string, RunFacts[]>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const found = await queryRows<StoredRun>(
+  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+    const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+    const found = await queryRows<RolloutRun>(
       tx,
       `SELECT "rolloutId","stageKey","attempt","status","env","startedAt","finishedAt","manual" FROM "StageRun" WHERE "rolloutId" IN (${inList(ctx.db.kind, chunk.length)})`,
       chunk,

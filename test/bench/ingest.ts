@@ -47,6 +47,8 @@ try {
   console.log(`admission pass after each file: ${admissionSeconds.toFixed(1)} s in all, ${((admissionSeconds / wall) * 100).toFixed(1)}% of end to end`);
   console.log(`peak RSS of the ingest process: ${fmt(report.peakRssBytes / 1024 / 1024)} MB`);
 
+  // --http-records 0 leaves the HTTP path out (it builds and starts the production server).
+  if (Number(values['http-records']) === 0) process.exit(0);
   const http = await measureHttpPath({ dir: work, demo: { ...base, rolloutsPerDay: computeRolloutsPerDay(Number(values['http-records']), base) } });
   console.log(`HTTP path: ${fmt(http.records)} records in ${http.requests} requests of ${fmt(http.perRequest)} records, ${http.seconds.toFixed(1)} s = ${fmt(http.records / http.seconds)} records/s`);
 } finally {

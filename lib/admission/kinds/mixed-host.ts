@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dayWindow, defineKind, windowDaysSchema, type Finding } from '../kind';
+import { inChunks } from '../../sql';
 
 /** A host must not run test and online containers at the same time (within `overlapMinutes`). */
 export const mixedHost = defineKind({
@@ -43,7 +44,7 @@ export const mixedHost = defineKind({
     const other = req.env === 'test' ? 'online' : req.env === 'online' ? 'test' : null;
     if (!other || req.hosts.length === 0) return { result: 'skip', reasons: ['neither a test nor an online rollout on named hosts'] };
     const since = new Date(now.getTime() - c.overlapMinutes * 60_000);
-    const busy = await db.prisma.hostEnvSeen.findMany({ where: { host: { in: req.hosts }, env: other, lastSeen: { gte: since } }, orderBy: { host: 'asc' } });
+    const busy = (await inChunks(req.hosts, 500, (hosts) => db.prisma.hostEnvSeen.findMany({ where: { host: { in: hosts }, env: other, lastSeen: { gte: since } } }))).sort((a, b) => a.host.localeCompare(b.host));
     if (busy.length === 0) return { result: 'pass', reasons: [] };
     const shown = busy.slice(0, 10).map((b) => `${b.host} (last ${other} work ${b.lastSeen.toISOString()})`);
     return { result: 'fail', reasons: [`${busy.length} of ${req.hosts.length} hosts ran ${other} work within ${c.overlapMinutes} minutes: ${shown.join(', ')}${busy.length > 10 ? ', …' : ''}`] };

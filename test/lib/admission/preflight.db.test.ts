@@ -6,7 +6,8 @@ import { runAdmissionCheck } from '../../../lib/admission/check';
 import { parseAdmissionRules } from '../../../lib/admission/config';
 import { handlePreflightRequest } from '../../../lib/admission/http';
 import { preflightCheck, type PreflightAnswer } from '../../../lib/admission/preflight';
-import { createTestDb, type TestDb } from '../../helpers/db';
+import fc from 'fast-check';
+import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
 import { ingestRuns, type RunSpec } from '../../helpers/ingest';
 
 let t: TestDb;
@@ -114,5 +115,40 @@ describe('POST /api/admission/check', () => {
     const recorded = await t.db.prisma.admissionPreflight.findUniqueOrThrow({ where: { id: deny.id } });
     expect(recorded).toMatchObject({ token: 'settings', service: 'feed-api', env: 'online', hosts: 1, decision: 'deny' });
     expect(recorded.results).toMatchObject([{ rule: 'mixed', result: 'fail' }]);
+  });
+
+  it(`answers for every documented input size, up to 10,000 hosts and 1,000 stages, and finds the one host that breaks a rule (${EXPECTED_KIND})`, async () => {
+    for (const n of [1, 989, 1_000, 5_000, 10_000]) {
+      const hosts = Array.from({ length: n }, (_, i) => `fleet-${i}.dc1`);
+      hosts[Math.floor(n / 2)] = 'web-9';
+      const stages = Array.from({ length: 1_000 }, (_, i) => `stage-${i}`);
+      const res = await post({ service: 'feed-api', env: 'online', hosts, image: 'feed:1', stages });
+      expect(res.status, `${n} hosts`).toBe(200);
+      expect(await res.json()).toMatchObject({ decision: 'deny', denied: [{ rule: 'mixed', reasons: [expect.stringMatching(/^1 of \d+ hosts ran test work/)] }] });
+    }
+    const tooMany = await post({ service: 'feed-api', env: 'online', hosts: Array.from({ length: 10_001 }, (_, i) => `h${i}`) });
+    expect(tooMany.status).toBe(400);
+    expect((await tooMany.json()).details).toEqual([expect.objectContaining({ field: 'hosts' })]);
+  });
+
+  it(`refuses oversized and unstorable strings with 400 naming the field, never 500 (${EXPECTED_KIND})`, async () => {
+    const cases: [object, string][] = [
+      [{ service: 'x'.repeat(1_000_000), env: 'online' }, 'service'],
+      [{ service: 'feed-api', env: 'online', hosts: ['a\u0000b'] }, 'hosts.0'],
+      [{ service: 'feed-api', env: 'online', image: 'i'.repeat(2_049) }, 'image'],
+      [{ service: 'feed-api', env: 'online', stages: ['\ud800'] }, 'stages.0'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).details.map((d: { field: string }) => d.field)).toEqual([field]);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (body) => {
+        const res = await post({ service: 'feed-api', env: 'online', hosts: body });
+        expect([200, 400]).toContain(res.status);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

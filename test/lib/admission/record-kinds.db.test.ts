@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkNewRuns, runAdmissionCheck } from '../../../lib/admission/check';
 import { parseAdmissionRules } from '../../../lib/admission/config';
 import { acknowledgeViolation } from '../../../lib/admission/violations';
-import { createTestDb, type TestDb } from '../../helpers/db';
+import os from 'node:os';
+import { openDb } from '../../../lib/db';
+import { inTransaction, readStoreHorizon } from '../../../lib/sql';
+import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
 import { ingestRuns, type RunSpec } from '../../helpers/ingest';
 
 // The per-record kinds, checked on the runs of each ingestion (by StageRun id range), and the
@@ -159,12 +162,32 @@ describe('the pass after ingestion', () => {
     expect(await violation('fixed-prerelease-host', 'live-svc')).toMatchObject({ status: 'open' });
   });
 
-  it('waits while another ingestion is in flight (its runs could commit below the cursor), then reads everything', async () => {
-    const other = await t.db.prisma.ingestBatch.create({ data: { source: 'slow-upload', format: 'ndjson', startedAt: new Date() } });
-    await ingestRuns(t.db, imageRollout('w1', 'wait-svc', '2026-11-20', { buildHost: 'pre-1', image: 'wait:1' }));
-    expect(await pass(policy('fixed-prerelease-host'), '2026-11-20T12:00:00Z')).toBeNull();
-    await t.db.prisma.ingestBatch.update({ where: { id: other.id }, data: { finishedAt: new Date() } });
+  it(`is not held back by an ingestion whose process died (${EXPECTED_KIND})`, async () => {
+    await t.db.prisma.ingestBatch.create({ data: { source: 'killed-upload', format: 'ndjson', startedAt: new Date(), status: 'running', holder: `${os.hostname()}:2147483646:dead` } });
+    await ingestRuns(t.db, imageRollout('w0', 'wait-svc', '2026-11-19', { buildHost: 'pre-1', image: 'wait:0' }));
     expect(await pass(policy('fixed-prerelease-host'), '2026-11-20T12:00:00Z')).toMatchObject({ runs: 4 });
+  });
+
+  it(`reads only up to the store horizon, which waits for a store transaction still open (${EXPECTED_KIND})`, async () => {
+    const other = await openDb(t.url);
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    const writing = inTransaction(other, async () => {
+      opened();
+      await held;
+    }, { serialize: true });
+    await isOpen;
+    let horizon: number | null = null;
+    const reading = readStoreHorizon(t.db).then((h) => (horizon = h));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(horizon).toBeNull();
+    commit();
+    await writing;
+    await reading;
+    expect(horizon).toBe((await t.db.prisma.stageRun.aggregate({ _max: { id: true } }))._max.id);
+    await other.close();
   });
 
   it('records a breach older than the rule\'s window as already resolved (history ingested late)', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestToken } from '../../../lib/auth/ingest-tokens';
 import { handleIngestRequest } from '../../../lib/ingest/http';
-import { createTestDb, type TestDb } from '../../helpers/db';
+import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
 
 let t: TestDb;
 let token: string;
@@ -14,8 +14,8 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const record = (stage: string) => ({ rollout: 'ro-http', service: 'feed-api', stage, status: 'succeeded', startedAt: '2026-11-20T10:00:00Z' });
-const post = (body: string, headers: Record<string, string>) =>
-  handleIngestRequest(new Request('http://localhost/api/ingest', { method: 'POST', body, headers }), { db: t.db, settings });
+const post = (body: string | Buffer, headers: Record<string, string>) =>
+  handleIngestRequest(new Request('http://localhost/api/ingest', { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers }), { db: t.db, settings });
 
 describe('POST /api/ingest', () => {
   it('answers 401 without a token and with a wrong one, storing nothing', async () => {
@@ -55,5 +55,30 @@ describe('POST /api/ingest', () => {
     expect(res.status).toBe(413);
     expect((await res.json()).error).toMatch(/over the 2000-byte limit/);
     expect(await t.db.prisma.stageRun.count()).toBe(before);
+  });
+
+  it(`applies the NDJSON rules to each element of a JSON array: size, UTF-8, one object (${EXPECTED_KIND})`, async () => {
+    const small = { ...settings, maxBodyBytes: 100_000 };
+    const good = JSON.stringify({ ...record('lb-attach'), rollout: 'ro-arr' });
+    const badUtf8 = Buffer.concat([Buffer.from('{"rollout":"ro-arr","service":"feed-api","stage":"lb-attach","status":"failed","startedAt":"2026-11-20T10:00:00Z","errorMessage":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const big = JSON.stringify({ ...record('canary-traffic'), rollout: 'ro-arr', errorCode: 'x'.repeat(1500) });
+    const body = Buffer.concat([Buffer.from(`[${good}, `), badUtf8, Buffer.from(`, ${big}, "text", {"bad": tru}, {}]`)]);
+    const res = await handleIngestRequest(new Request('http://localhost/api/ingest', { method: 'POST', body: new Uint8Array(body), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }), { db: t.db, settings: small });
+    expect(res.status).toBe(200);
+    const summary = await res.json();
+    expect(summary).toMatchObject({ accepted: 1, rejected: 5 });
+    expect(summary.rejections.map((r: { line: number; field: string | null; reason: string }) => [r.line, r.field, r.reason])).toEqual([
+      [2, null, 'line is not valid UTF-8'],
+      [3, null, expect.stringMatching(/over the 1000-byte limit/)],
+      [4, null, 'expected a JSON object'],
+      [5, null, expect.stringMatching(/^malformed JSON/)],
+      [6, 'rollout', 'is required'],
+    ]);
+  });
+
+  it('answers 400 naming the problem for a JSON array that is not closed', async () => {
+    const res = await post('[{"rollout":"x"}, {"a":', { authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/not closed \(element 2/);
   });
 });

@@ -136,3 +136,83 @@ describe('error events', () => {
     expect(events[0]!.stageRun.status).toBe('failed');
   });
 });
+
+describe('duplicates and conflicts', () => {
+  it('reports a record whose id is stored with other content as a conflict, keeps the stored run and quarantines the record', async () => {
+    await ingest(ndjson(run({ id: 'evt-7', status: 'failed', errorMessage: 'pull timeout' })));
+    const s = await ingest(ndjson(run({ stage: 'image-build' }), run({ id: 'evt-7', status: 'succeeded' })), 'ndjson', 'again.ndjson');
+    expect(s).toMatchObject({ accepted: 1, duplicates: 0, rejected: 1, conflicts: 1 });
+    expect(s.rejections).toEqual([expect.objectContaining({ line: 2, kind: 'conflict', field: 'status', reason: expect.stringMatching(/key "evt-7" is already stored with other status, errorMessage/) })]);
+    expect(await t.db.prisma.stageRun.findUniqueOrThrow({ where: { key: 'evt-7' } })).toMatchObject({ status: 'failed', errorMessage: 'pull timeout' });
+    expect(await t.db.prisma.rejectedLine.findMany({ where: { batchId: s.batchId }, select: { line: true, kind: true } })).toEqual([{ line: 2, kind: 'conflict' }]);
+    expect(await t.db.prisma.ingestBatch.findUniqueOrThrow({ where: { id: s.batchId } })).toMatchObject({ conflicts: 1, rejected: 1, accepted: 1 });
+  });
+
+  it('counts the same content again as a duplicate however it is written (offset, key order, derived end)', async () => {
+    await ingest(ndjson(run({ attrs: { image: 'a:1', batch: 2 }, durationMs: 1500 })));
+    const same = run({ startedAt: '2026-11-20T11:00:00+01:00', attrs: { batch: 2, image: 'a:1' }, durationMs: undefined, finishedAt: '2026-11-20T10:00:01.500Z' });
+    expect(await ingest(ndjson(same))).toMatchObject({ accepted: 0, duplicates: 1, conflicts: 0 });
+  });
+
+  it('reports a key twice in one input with other content as a conflict and stores the first', async () => {
+    const s = await ingest(ndjson(run({ host: 'a' }), run({ host: 'a' }), run({ host: 'b' })));
+    expect(s).toMatchObject({ accepted: 1, duplicates: 1, conflicts: 1 });
+    expect(s.rejections[0]).toMatchObject({ line: 3, field: 'host', reason: expect.stringMatching(/appears earlier in this input \(line 1\)/) });
+    expect((await t.db.prisma.stageRun.findFirstOrThrow()).host).toBe('a');
+  });
+
+  it('flags a record that names another service than its rollout, stored or earlier in the input', async () => {
+    await ingest(ndjson(run({ stage: 'test-build' })));
+    const s = await ingest(ndjson(run({ stage: 'image-build', service: 'other-svc' }), run({ rollout: 'ro-3', service: 'a' }), run({ rollout: 'ro-3', stage: 'image-pull', service: 'b' })));
+    expect(s).toMatchObject({ accepted: 1, conflicts: 2 });
+    expect(s.rejections.map((r) => [r.line, r.field, r.reason])).toEqual([
+      [1, 'service', 'rollout "ro-1" is stored with service "feed-api", not "other-svc"'],
+      [3, 'service', 'rollout "ro-3" starts at line 2 with service "a", not "b"'],
+    ]);
+    expect(await t.db.prisma.stageRun.count({ where: { rolloutId: 'ro-1' } })).toBe(1);
+  });
+
+  it('leaves no rollout behind when all its records turn out to be stored under their ids in another rollout', async () => {
+    await ingest(ndjson(run({ id: 'shared-1' })));
+    expect(await ingest(ndjson(run({ id: 'shared-1', rollout: 'ro-ghost' })))).toMatchObject({ accepted: 0, conflicts: 1 });
+    expect(await t.db.prisma.rollout.findUnique({ where: { id: 'ro-ghost' } })).toBeNull();
+  });
+});
+
+describe('values both databases can store', () => {
+  it(`keeps the valid lines of a 30,000-line file around a record dated 9999-12-31 lasting 9e15 ms (${EXPECTED_KIND})`, async () => {
+    const lines: (Rec | string)[] = Array.from({ length: 30_000 }, (_, i) => run({ rollout: `ro-${Math.floor(i / 10)}`, attempt: (i % 10) + 1 }));
+    lines[9_999] = run({ rollout: 'ro-far', startedAt: '9999-12-31T00:00:00Z', durationMs: 9e15 });
+    const s = await ingest(ndjson(...lines), 'ndjson', 'big.ndjson');
+    expect(s).toMatchObject({ accepted: 29_999, rejected: 1 });
+    expect(s.rejections[0]).toMatchObject({ line: 10_000, field: 'durationMs' });
+    expect(await t.db.prisma.ingestBatch.findUniqueOrThrow({ where: { id: s.batchId } })).toMatchObject({ status: 'finished' });
+  });
+
+  it.each([
+    ['year 0', { startedAt: '0000-01-01T00:00:00Z' }, 'startedAt'],
+    ['an end past the last storable instant', { startedAt: '2099-12-31T23:00:00Z', durationMs: 2_000_000_000 }, 'durationMs'],
+    ['a start before 2000 (an unset clock)', { startedAt: '1970-01-01T00:00:00Z' }, 'startedAt'],
+    ['a duration over 2^31-1 ms', { durationMs: 2 ** 31 }, 'durationMs'],
+    ['a finish more than 24.8 days later', { finishedAt: '2026-12-31T00:00:00Z', durationMs: undefined }, 'finishedAt'],
+    ['NUL in a string', { host: 'web\u00001' }, 'host'],
+    ['an unpaired surrogate', { errorCode: 'E\udc00' }, 'errorCode'],
+    ['NUL in an attribute name', { attrs: { 'a\u0000': 1 } }, 'attrs.a\u0000'],
+    ['an attribute value over 2,048 characters', { attrs: { image: 'x'.repeat(2049) } }, 'attrs.image'],
+    ['more than 64 attributes', { attrs: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])) }, 'attrs'],
+  ])(`refuses %s naming the field, the same way on both databases (${EXPECTED_KIND})`, async (_, patch, field) => {
+    const s = await ingest(ndjson(run({ stage: 'image-build' }), run(patch)));
+    expect(s).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(s.rejections[0]).toMatchObject({ line: 2, kind: 'invalid', field });
+  });
+
+  it(`keeps the exact bytes of a rejected line with a raw NUL byte and invalid UTF-8 in the quarantine (${EXPECTED_KIND})`, async () => {
+    const nul = Buffer.from('{"rollout":"a\u0000b"}');
+    const raw = Buffer.concat([Buffer.from('{"rollout":"'), Buffer.from([0x00, 0xff]), Buffer.from('"}')]);
+    const s = await ingestStream(target, { source: 'bytes.ndjson', format: 'ndjson', input: bytes(Buffer.concat([nul, Buffer.from('\n'), raw, Buffer.from('\n')])) });
+    expect(s).toMatchObject({ rejected: 2 });
+    const q = await t.db.prisma.rejectedLine.findMany({ where: { batchId: s.batchId }, orderBy: { line: 'asc' } });
+    expect(q.map((r) => Buffer.from(r.rawBytes!))).toEqual([nul, raw]);
+    expect(q[0]!.raw).toBe('{"rollout":"a\u2400b"}');
+  });
+});

@@ -88,9 +88,11 @@ describe('parseCsv', () => {
     expect(lines[1]).toMatchObject({ line: 3, reason: expect.stringMatching(/^malformed CSV/) });
   });
 
-  it('warns about unknown header columns and ignores them', async () => {
-    const lines = await collect(parseCsv(bytes('rollout,colour\nr1,blue\n'), MAX));
-    expect(lines[0]).toMatchObject({ ok: false, line: 1, field: 'colour', reason: 'unknown column(s) ignored: colour' });
-    expect(lines[1]!.ok && lines[1]!.value).toEqual({ rollout: 'r1' });
+  it('warns about unknown header columns, ignores them and rejects no line for them', async () => {
+    const warnings: string[] = [];
+    const lines = await collect(parseCsv(bytes('rollout,colour,size\nr1,blue,3\n'), MAX, { warn: (w) => warnings.push(w) }));
+    expect(warnings).toEqual(['line 1: unknown CSV column(s) ignored: colour, size']);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.ok && lines[0]!.value).toEqual({ rollout: 'r1' });
   });
 });

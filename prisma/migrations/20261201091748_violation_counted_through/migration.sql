@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AdmissionViolation" ADD COLUMN "countedThrough" INTEGER;
