@@ -1,7 +1,7 @@
 import { stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
-const WATCHED = ['app', 'lib', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
+const WATCHED = ['app', 'lib', 'proxy.ts', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
 
 async function newestMtime(target: string): Promise<number> {
   const info = await stat(target).catch(() => null);

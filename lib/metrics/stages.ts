@@ -2,15 +2,20 @@ import { z } from 'zod';
 import { getChain } from '../chain/sync';
 import type { Db } from '../db';
 import { ratio } from '../format';
-import { addDays, dayInZone, daysBetween } from '../time/day';
+import { calendarDaySchema, checkDayRange, oneOf } from '../http/fields';
+import { addDays, dayCount, dayInZone, daysBetween } from '../time/day';
 import { isoWeekOfDay } from '../time/iso-week';
 
 /** The stages page: per-stage figures over a range of days, the chain's cumulative yield, and daily success rates. */
-export const rangeSchema = z.object({
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  grain: z.enum(['day', 'week']).default('day').catch('day'),
-});
+export const rangeFields = {
+  from: calendarDaySchema.optional(),
+  to: calendarDaySchema.optional(),
+  grain: oneOf(['day', 'week']).default('day'),
+};
+// A quarter: each of the 17 stages draws a chart of one point per day.
+export const MAX_STAGE_RANGE_DAYS = 92;
+/** `from`/`to` (at most 92 days, `to` not before `from`) and the chart grain, as the URL gives them. */
+export const rangeSchema = z.object(rangeFields).superRefine(checkDayRange({ maxDays: MAX_STAGE_RANGE_DAYS }));
 
 export type StageRow = {
   key: string;
@@ -29,14 +34,19 @@ export type StageRow = {
 };
 
 const DEFAULT_DAYS = 7;
-const MAX_DAYS = 92;
 
-/** Resolves a range from the URL: default the last 7 days; at most 92 days. */
+/**
+ * Resolves a range from the URL: by default the last 7 days; a missing `from` is 7 days before
+ * `to`; a missing `to` is today, kept within 92 days after `from`. Total for any calendar days: a
+ * reversed range becomes one day, a longer one its last 92 days (the URL schema refuses both).
+ */
 export function resolveRange(input: Pick<z.infer<typeof rangeSchema>, 'from' | 'to'>, timeZone: string, now = new Date()): { from: string; to: string } {
-  const to = input.to ?? dayInZone(now.getTime(), timeZone);
+  const today = dayInZone(now.getTime(), timeZone);
+  const latest = input.from === undefined ? today : addDays(input.from, MAX_STAGE_RANGE_DAYS - 1);
+  const to = input.to ?? (input.from !== undefined && today < input.from ? input.from : today > latest ? latest : today);
   let from = input.from ?? addDays(to, -(DEFAULT_DAYS - 1));
   if (from > to) from = to;
-  if (daysBetween(from, to).length > MAX_DAYS) from = addDays(to, -(MAX_DAYS - 1));
+  if (dayCount(from, to) > MAX_STAGE_RANGE_DAYS) from = addDays(to, -(MAX_STAGE_RANGE_DAYS - 1));
   return { from, to };
 }
 
@@ -54,7 +64,7 @@ function bucketRates(days: string[], rows: { day: string; s: number; f: number }
 }
 
 export async function getStagesView(db: Db, range: { from: string; to: string }, grain: 'day' | 'week' = 'day'): Promise<StageRow[]> {
-  const days = daysBetween(range.from, range.to);
+  const days = daysBetween(range.from, range.to, MAX_STAGE_RANGE_DAYS);
   const prevFrom = addDays(range.from, -days.length);
   const [chain, perDay, previous] = await Promise.all([
     getChain(db),

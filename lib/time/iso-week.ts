@@ -1,4 +1,4 @@
-import { addDays, dayInZone } from './day';
+import { DayRangeError, addDays, dayInZone, dayNumber, dayOfNumber } from './day';
 
 /** ISO-8601 weeks (Monday to Sunday, week 1 holds the year's first Thursday) over calendar days. */
 const WEEK = /^(\d{4})-W(\d{2})$/;
@@ -7,31 +7,35 @@ export class WeekFormatError extends Error {
   override name = 'WeekFormatError';
 }
 
-function utcDate(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
+/** Monday 0, …, Sunday 6 (1970-01-01 was a Thursday). */
+function weekdayIndex(dayNo: number): number {
+  return (((dayNo + 3) % 7) + 7) % 7;
 }
 
 /** The Monday (YYYY-MM-DD) of ISO week `week` ("2026-W47"); throws WeekFormatError on a bad week. */
 export function weekStart(week: string): string {
   const m = WEEK.exec(week);
-  if (!m) throw new WeekFormatError(`"${week}" is not an ISO week; expected YYYY-Www, e.g. 2026-W47`);
+  if (!m) throw new WeekFormatError(`"${week.slice(0, 40)}" is not an ISO week; expected YYYY-Www, e.g. 2026-W47`);
   const year = Number(m[1]);
   const n = Number(m[2]);
-  // The Monday of week 1 is the Monday on or before January 4th.
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const monday1 = addDays(jan4.toISOString().slice(0, 10), -((jan4.getUTCDay() + 6) % 7));
-  const start = addDays(monday1, (n - 1) * 7);
-  if (n < 1 || isoWeekOfDay(start) !== week) throw new WeekFormatError(`${week}: year ${year} has no week ${n}`);
-  return start;
+  try {
+    // The Monday of week 1 is the Monday on or before January 4th.
+    const jan4 = dayNumber(`${m[1]}-01-04`);
+    const start = dayOfNumber(jan4 - weekdayIndex(jan4) + (n - 1) * 7);
+    if (n >= 1 && isoWeekOfDay(start) === week) return start;
+  } catch (error) {
+    // Weeks at the very edge of years 0000–9999 run off the calendar this module counts in.
+    if (!(error instanceof DayRangeError)) throw error;
+  }
+  throw new WeekFormatError(`${week}: year ${year} has no week ${n}`);
 }
 
 /** The ISO week ("2026-W47") a calendar day belongs to. */
 export function isoWeekOfDay(day: string): string {
-  const d = utcDate(day);
-  const thursday = addDays(day, 3 - ((d.getUTCDay() + 6) % 7));
-  const year = Number(thursday.slice(0, 4));
-  const jan1 = Date.UTC(year, 0, 1);
-  const n = Math.floor((utcDate(thursday).getTime() - jan1) / 86_400_000 / 7) + 1;
+  const dayNo = dayNumber(day);
+  const thursday = dayOfNumber(dayNo + 3 - weekdayIndex(dayNo));
+  const year = thursday.slice(0, 4);
+  const n = Math.floor((dayNumber(thursday) - dayNumber(`${year}-01-01`)) / 7) + 1;
   return `${year}-W${String(n).padStart(2, '0')}`;
 }
 

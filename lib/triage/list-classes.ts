@@ -1,24 +1,27 @@
 import type { Db } from '../db';
 import { listRankedWeeks } from '../rank/snapshots';
-import { addDays, daysBetween } from '../time/day';
-import { weekDays } from '../time/iso-week';
 import { z } from 'zod';
+import { boundedText, calendarDaySchema, checkDayRange, isoWeekSchema, keySchema, MAX_KEY_LENGTH, MAX_RANGE_DAYS, MAX_TEXT_LENGTH, oneOf, pageSchema } from '../http/fields';
+import { addDays, dayCount, daysBetween } from '../time/day';
+import { weekDays } from '../time/iso-week';
 
 /** The error-class list of the dashboard: one ranked week, filtered, sorted, paged; all state from the URL. */
-export const classFiltersSchema = z.object({
-  week: z.string().regex(/^\d{4}-W\d{2}$/).optional().catch(undefined),
-  /** A date range instead of a week: classes by failures in the range (uplift and badges are weekly figures). */
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  stage: z.string().max(100).optional().catch(undefined),
-  service: z.string().max(200).optional().catch(undefined),
-  owner: z.string().max(100).optional().catch(undefined),
-  category: z.string().max(100).optional().catch(undefined),
-  status: z.enum(['open', 'acknowledged', 'resolved', 'ignored', 'active']).optional().catch(undefined),
-  badge: z.enum(['new', 'regressed', 'escalating', 'ongoing']).optional().catch(undefined),
-  sort: z.enum(['rank', 'failures', 'uplift', 'lastSeen', 'change']).default('rank').catch('rank'),
-  page: z.coerce.number().int().min(1).default(1).catch(1),
-});
+export const classFiltersSchema = z
+  .object({
+    week: isoWeekSchema.optional(),
+    /** A date range instead of a week: classes by failures in the range (uplift and badges are weekly figures). */
+    from: calendarDaySchema.optional(),
+    to: calendarDaySchema.optional(),
+    stage: keySchema.optional(),
+    service: boundedText(MAX_TEXT_LENGTH).optional(),
+    owner: boundedText(MAX_KEY_LENGTH).optional(),
+    category: boundedText(MAX_KEY_LENGTH).optional(),
+    status: oneOf(['open', 'acknowledged', 'resolved', 'ignored', 'active']).optional(),
+    badge: oneOf(['new', 'regressed', 'escalating', 'ongoing']).optional(),
+    sort: oneOf(['rank', 'failures', 'uplift', 'lastSeen', 'change']).default('rank'),
+    page: pageSchema,
+  })
+  .superRefine(checkDayRange({ both: true }));
 export type ClassFilters = z.infer<typeof classFiltersSchema>;
 
 export type ClassRow = {
@@ -51,7 +54,8 @@ export type ClassList = { weeks: string[]; week: string | null; range: { from: s
 
 export async function listErrorClasses(db: Db, filters: ClassFilters): Promise<ClassList> {
   const weeks = await listRankedWeeks(db);
-  const range = filters.from && filters.to && filters.from <= filters.to ? { from: filters.from, to: filters.to } : null;
+  // The URL schema refuses reversed and over-long ranges; other callers fall back to the week.
+  const range = filters.from && filters.to && filters.from <= filters.to && dayCount(filters.from, filters.to) <= MAX_RANGE_DAYS ? { from: filters.from, to: filters.to } : null;
   const week = filters.week && weeks.includes(filters.week) ? filters.week : (weeks[0] ?? null);
   if (!week && !range) return { weeks, week: null, range: null, rows: [], total: 0, pageSize: PAGE_SIZE };
   const all = range ? await rangeRows(db, range, filters.service) : await weekRows(db, week!, filters.service);
@@ -79,7 +83,7 @@ async function weekRows(db: Db, week: string, service: string | undefined): Prom
 
 /** Classes by their failures in a range of days (change: vs the as long range before), ranked by failures; weekly-only figures are left empty. */
 async function rangeRows(db: Db, range: { from: string; to: string }, service: string | undefined): Promise<ClassRow[]> {
-  const length = daysBetween(range.from, range.to).length;
+  const length = daysBetween(range.from, range.to, MAX_RANGE_DAYS).length;
   const filter = { errorClassId: { not: null }, ...(service ? { service } : {}) };
   const where = { ...filter, day: { gte: range.from, lte: range.to } };
   const [totals, rollouts, before] = await Promise.all([

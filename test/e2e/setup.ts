@@ -9,7 +9,6 @@ import { openDb } from '../../lib/db';
 import { seedDemoIfEmpty } from '../../lib/demo/seed';
 import { applyMigrations } from '../../prisma/tools/migrations';
 import { startNextServer } from '../helpers/next-server';
-import { HAS_CHROMIUM } from '../helpers/browser';
 
 export const USERS = { admin: 'admin@e2e.test', engineer: 'engineer@e2e.test', viewer: 'viewer@e2e.test' } as const;
 export const PASSWORD = 'e2e-password-123';
@@ -21,9 +20,11 @@ declare module 'vitest' {
   }
 }
 
-/** Seeds a fresh database and starts the production server on it (built when its sources changed). */
+/**
+ * Seeds a fresh database and starts the production server on it (built when its sources changed).
+ * Always, with or without Chromium: the route fuzz and header tests need no browser.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  if (!HAS_CHROMIUM) return async () => undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rollscope-e2e-'));
   const databaseUrl = `file:${path.join(dataDir, 'e2e.db')}`;
   await applyMigrations(databaseUrl);

@@ -2,8 +2,9 @@ import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { getAdmissionOverview } from '../../../lib/metrics/admission';
 import type { OutcomePeriod } from '../../../lib/admission/outcomes';
+import { paramsOrThrow } from '../../../lib/http/params';
+import { admissionPageSchema } from '../../../lib/http/page-schemas';
 import { addDays, dayInZone } from '../../../lib/time/day';
-import { WeekFormatError, weekStart } from '../../../lib/time/iso-week';
 import { requireUser } from '../../_lib/auth';
 import { OutcomeTable } from './outcome-table';
 import { SubjectLink } from './subject-link';
@@ -14,25 +15,18 @@ const time = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 const RECENT_DAYS = 28;
 
-/** `?week=2026-W47`, `?week=all`, or by default the last 28 days (a bad week says so and shows the default). */
-function parsePeriod(raw: string | string[] | undefined, timeZone: string): { period: OutcomePeriod; error: string | null } {
+/** `?week=2026-W47`, `?week=all`, or by default the last 28 days (a bad week was answered with 400 by proxy.ts). */
+function toPeriod(week: string | undefined, timeZone: string): OutcomePeriod {
+  if (week === 'all') return {};
+  if (week !== undefined) return { week };
   const today = dayInZone(Date.now(), timeZone);
-  const recent = { days: { from: addDays(today, -(RECENT_DAYS - 1)), to: today } };
-  if (raw === 'all') return { period: {}, error: null };
-  if (typeof raw !== 'string' || raw === '') return { period: recent, error: null };
-  try {
-    weekStart(raw);
-    return { period: { week: raw }, error: null };
-  } catch (error) {
-    if (error instanceof WeekFormatError) return { period: recent, error: error.message };
-    throw error;
-  }
+  return { days: { from: addDays(today, -(RECENT_DAYS - 1)), to: today } };
 }
 
 export default async function AdmissionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/admission');
   const { timeZone } = getSettings();
-  const { period, error } = parsePeriod((await searchParams).week, timeZone);
+  const period = toPeriod(paramsOrThrow(admissionPageSchema, await searchParams).week, timeZone);
   const data = await getAdmissionOverview(await getDb(), { period, timeZone });
   const { rules, violations, weeks, outcomes } = data;
   return (
@@ -57,7 +51,6 @@ export default async function AdmissionPage({ searchParams }: { searchParams: Pr
             <p className="subtle">
               Period: <a href="/admission#outcomes">last {RECENT_DAYS} days</a>{weeks.slice().reverse().map((w) => <span key={w}> · <a href={`/admission?week=${w}#outcomes`}>{w}</a></span>)} · <a href="/admission?week=all#outcomes">all</a>
             </p>
-            {error && <p className="down" role="alert">{error}; showing the last {RECENT_DAYS} days.</p>}
             <OutcomeTable rules={outcomes.rules} />
           </section>
           <section className="panel">

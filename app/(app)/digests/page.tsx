@@ -1,20 +1,22 @@
-import { z } from 'zod';
 import { getDb } from '../../../lib/db';
-import { listDigestMessages, listJobRuns } from '../../../lib/digest/list-digests';
+import { getDigestWeekSummary, listDigestMessages, listJobRuns } from '../../../lib/digest/list-digests';
+import { paramsOrThrow } from '../../../lib/http/params';
+import { digestsPageSchema } from '../../../lib/http/page-schemas';
 import { DataTable } from '../../_components/data-table';
 import { requireUser } from '../../_lib/auth';
+import { DigestWeekStatus } from './week-status';
 
 export const dynamic = 'force-dynamic';
 
-const searchSchema = z.object({ week: z.string().regex(/^\d{4}-W\d{2}$/).optional().catch(undefined) });
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) : '–');
 
 export default async function DigestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/digests');
-  const { week } = searchSchema.parse(await searchParams);
+  const { week } = paramsOrThrow(digestsPageSchema, await searchParams);
   const db = await getDb();
   const [{ weeks, messages }, runs] = await Promise.all([listDigestMessages(db, { week }), listJobRuns(db)]);
   const shown = week ?? weeks[0];
+  const status = shown ? await getDigestWeekSummary(db, shown) : null;
   return (
     <>
       <h1>Digests</h1>
@@ -29,6 +31,7 @@ export default async function DigestsPage({ searchParams }: { searchParams: Prom
           ))}
         </p>
       )}
+      {status && <DigestWeekStatus status={status} />}
       <section className="panel">
         <h2>Messages {shown ? `of ${shown}` : ''}</h2>
         {messages.length === 0 ? (

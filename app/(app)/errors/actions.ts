@@ -6,34 +6,30 @@ import { addClassNote, mergeClasses, renameClass, setClassCategory, setClassOwne
 import { loadCategoryConfig } from '../../../lib/classify/rules';
 import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
-import { ValidationError } from '../../../lib/errors';
+import { boundedText, idSchema, MAX_KEY_LENGTH, oneOf } from '../../../lib/http/fields';
+import { fieldsOrThrow, formFields } from '../../../lib/http/params';
 import { runAction, type ActionResult } from '../../_lib/action-result';
 import { authorize } from '../../_lib/auth';
 
-const ids = z.array(z.coerce.number().int().positive()).min(1, 'select at least one class');
+// The list shows 50 classes a page; a bulk decision over more than this is not one a person made.
+const MAX_TRIAGE_IDS = 200;
+const ids = z.array(idSchema).min(1, 'select at least one class').max(MAX_TRIAGE_IDS, `select at most ${MAX_TRIAGE_IDS} classes`);
+const key = boundedText(MAX_KEY_LENGTH);
 const triageSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('status'), ids, status: z.enum(['open', 'acknowledged', 'resolved', 'ignored']) }),
-  z.object({ op: z.literal('owner'), ids, owner: z.string(), assignee: z.string().optional() }),
-  z.object({ op: z.literal('category'), ids, category: z.string() }),
-  z.object({ op: z.literal('merge'), ids, target: z.coerce.number().int().positive() }),
-  z.object({ op: z.literal('note'), ids, note: z.string().min(1, 'write a note').max(4000) }),
-  z.object({ op: z.literal('rename'), ids, name: z.string().max(200) }),
+  z.object({ op: z.literal('status'), ids, status: oneOf(['open', 'acknowledged', 'resolved', 'ignored']) }),
+  z.object({ op: z.literal('owner'), ids, owner: key, assignee: key.optional() }),
+  z.object({ op: z.literal('category'), ids, category: key }),
+  z.object({ op: z.literal('merge'), ids, target: idSchema }),
+  z.object({ op: z.literal('note'), ids, note: z.string().min(1, 'write a note').max(4000, 'is longer than 4000 characters') }),
+  z.object({ op: z.literal('rename'), ids, name: boundedText(200) }),
 ]);
-
-function formToObject(form: FormData) {
-  const obj: Record<string, unknown> = Object.fromEntries([...form.keys()].filter((k) => k !== 'ids').map((k) => [k, form.get(k)]));
-  obj.ids = form.getAll('ids');
-  return obj;
-}
 
 /** One server action for every triage decision, on one class (detail page) or several (list). */
 export async function triageAction(_: ActionResult, form: FormData): Promise<ActionResult> {
   return runAction(async () => {
     const user = await authorize('engineer');
-    const parsed = triageSchema.safeParse(formToObject(form));
-    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; '));
+    const input = fieldsOrThrow(triageSchema, formFields(form, ['ids']));
     const db = await getDb();
-    const input = parsed.data;
     const actor = user.email;
     const each = async (fn: (classId: number) => Promise<void>) => {
       for (const classId of input.ids) await fn(classId);

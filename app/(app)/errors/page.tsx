@@ -3,6 +3,7 @@ import { loadCategoryConfig } from '../../../lib/classify/rules';
 import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { formatCount } from '../../../lib/format';
+import { paramsOrThrow } from '../../../lib/http/params';
 import { classFiltersSchema, listErrorClasses, listFilterOptions, type ClassFilters } from '../../../lib/triage/list-classes';
 import { Sparkline } from '../../_components/sparkline';
 import { requireUser } from '../../_lib/auth';
@@ -15,7 +16,7 @@ const query = (f: ClassFilters, patch: Partial<ClassFilters>) => new URLSearchPa
 
 export default async function ErrorsPage({ searchParams }: { searchParams: Search }) {
   const user = await requireUser('viewer', '/errors');
-  const filters = classFiltersSchema.parse(await searchParams);
+  const filters = paramsOrThrow(classFiltersSchema, await searchParams);
   const db = await getDb();
   const [list, options] = await Promise.all([listErrorClasses(db, filters), listFilterOptions(db)]);
   const canTriage = hasRole(user, 'engineer');

@@ -1,16 +1,16 @@
-import { z } from 'zod';
 import { getDb } from '../../../lib/db';
 import { formatCount } from '../../../lib/format';
+import { paramsOrThrow } from '../../../lib/http/params';
+import { quarantinePageSchema } from '../../../lib/http/page-schemas';
 import { listQuarantine } from '../../../lib/ingest/quarantine';
 import { DataTable } from '../../_components/data-table';
 import { requireUser } from '../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
-const searchSchema = z.object({ batch: z.coerce.number().int().positive().optional().catch(undefined), page: z.coerce.number().int().min(1).default(1).catch(1) });
 
 export default async function QuarantinePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/quarantine');
-  const { batch, page } = searchSchema.parse(await searchParams);
+  const { batch, page } = paramsOrThrow(quarantinePageSchema, await searchParams);
   const q = await listQuarantine(await getDb(), { batchId: batch, page });
   const pages = Math.max(1, Math.ceil(q.total / q.pageSize));
   return (

@@ -4,15 +4,21 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { issueIngestToken, revokeIngestToken } from '../../../lib/auth/token-admin';
 import { getDb } from '../../../lib/db';
-import { ValidationError } from '../../../lib/errors';
+import { boundedText, idSchema } from '../../../lib/http/fields';
+import { fieldsOrThrow, formFields } from '../../../lib/http/params';
 import { runAction, type ActionResult } from '../../_lib/action-result';
 import { authorize } from '../../_lib/auth';
+
+// The token name's own rules (characters, 80 at most) are issueIngestToken's; this only bounds the field.
+const createSchema = z.object({ name: boundedText() });
+const revokeSchema = z.object({ id: idSchema });
 
 /** Creates an ingest token (admins only) and shows it once in the answer. */
 export async function createTokenAction(_: ActionResult, form: FormData): Promise<ActionResult> {
   return runAction(async () => {
     await authorize('admin');
-    const token = await issueIngestToken(await getDb(), String(form.get('name') ?? ''));
+    const { name } = fieldsOrThrow(createSchema, formFields(form));
+    const token = await issueIngestToken(await getDb(), name);
     revalidatePath('/settings');
     return `Token created — copy it now, it is not shown again: ${token}`;
   });
@@ -21,10 +27,9 @@ export async function createTokenAction(_: ActionResult, form: FormData): Promis
 export async function revokeTokenAction(_: ActionResult, form: FormData): Promise<ActionResult> {
   return runAction(async () => {
     await authorize('admin');
-    const id = z.coerce.number().int().positive().safeParse(form.get('id'));
-    if (!id.success) throw new ValidationError('which token?');
-    await revokeIngestToken(await getDb(), id.data);
+    const { id } = fieldsOrThrow(revokeSchema, formFields(form));
+    await revokeIngestToken(await getDb(), id);
     revalidatePath('/settings');
-    return `Token ${id.data} revoked.`;
+    return `Token ${id} revoked.`;
   });
 }

@@ -1,7 +1,9 @@
 import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { formatCount, formatPercent, formatPointChange } from '../../../lib/format';
-import { getStagesView, rangeSchema, resolveRange } from '../../../lib/metrics/stages';
+import { paramsOrThrow } from '../../../lib/http/params';
+import { stagesPageSchema } from '../../../lib/http/page-schemas';
+import { getStagesView, resolveRange } from '../../../lib/metrics/stages';
 import { DataTable } from '../../_components/data-table';
 import { StageRateChart } from '../../_components/stage-rate-chart';
 import { requireUser } from '../../_lib/auth';
@@ -10,7 +12,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function StagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/stages');
-  const input = rangeSchema.parse(await searchParams);
+  const input = paramsOrThrow(stagesPageSchema, await searchParams);
   const range = resolveRange(input, getSettings().timeZone);
   const stages = await getStagesView(await getDb(), range, input.grain);
   const q = `from=${range.from}&to=${range.to}`;

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoWeekOfDay, previousWeek, weekDays, weekOfInstant, weekStart } from '../../../lib/time/iso-week';
+import { dayNumber, dayOfNumber } from '../../../lib/time/day';
+import { isoWeekOfDay, previousWeek, WeekFormatError, weekDays, weekOfInstant, weekStart } from '../../../lib/time/iso-week';
 
 describe('ISO weeks', () => {
   it.each([
@@ -44,5 +46,38 @@ describe('the week just ending', () => {
     expect(weekJustEnding(Date.parse('2026-11-23T07:00:00Z'), 'Europe/Berlin')).toBe('2026-W47');
     // Monday 00:30 in Tokyo is still Sunday in UTC.
     expect(weekJustEnding(Date.parse('2026-11-22T15:30:00Z'), 'Asia/Tokyo')).toBe('2026-W47');
+  });
+});
+
+describe('ISO weeks over the whole calendar', () => {
+  const anyDay = fc.integer({ min: dayNumber('0001-01-08'), max: dayNumber('9999-12-24') }).map(dayOfNumber);
+
+  it('puts every day in the week that starts on the Monday on or before it', () => {
+    fc.assert(fc.property(anyDay, (day) => {
+      const week = isoWeekOfDay(day);
+      const start = weekStart(week);
+      const offset = dayNumber(day) - dayNumber(start);
+      expect(offset).toBeGreaterThanOrEqual(0);
+      expect(offset).toBeLessThan(7);
+      // 1970-01-05 was a Monday.
+      expect((((dayNumber(start) - dayNumber('1970-01-05')) % 7) + 7) % 7).toBe(0);
+      expect(weekDays(week)).toHaveLength(7);
+    }), { numRuns: 1000 });
+  });
+
+  it('answers any text shaped like a week with a Monday or a WeekFormatError, never another error', () => {
+    const week = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }))
+      .map(([y, n]) => `${String(y).padStart(4, '0')}-W${String(n).padStart(2, '0')}`);
+    fc.assert(fc.property(fc.oneof(week, fc.string()), (w) => {
+      try {
+        expect(isoWeekOfDay(weekStart(w))).toBe(w);
+      } catch (error) {
+        expect(error).toBeInstanceOf(WeekFormatError);
+      }
+    }), { numRuns: 2000 });
+    expect(weekStart('9999-W52')).toBe('9999-12-27');
+    expect(() => weekStart('9999-W53')).toThrow(WeekFormatError);
+    expect(weekStart('0000-W01')).toBe('0000-01-03');
+    expect(weekStart('0050-W01')).toBe('0050-01-03');
   });
 });

@@ -1,6 +1,8 @@
 import { notFound } from 'next/navigation';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
+import { paramsOrThrow } from '../../../../lib/http/params';
+import { ruleSegmentSchema } from '../../../../lib/http/page-schemas';
 import { getAdmissionRule } from '../../../../lib/metrics/admission';
 import { hasRole, requireUser } from '../../../_lib/auth';
 import { AcknowledgeForm } from '../acknowledge-form';
@@ -12,7 +14,7 @@ export const dynamic = 'force-dynamic';
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export default async function AdmissionRulePage({ params }: { params: Promise<{ id: string }> }) {
-  const id = decodeURIComponent((await params).id);
+  const { id } = paramsOrThrow(ruleSegmentSchema, await params);
   const user = await requireUser('viewer', `/admission/${id}`);
   const data = await getAdmissionRule(await getDb(), id, { timeZone: getSettings().timeZone });
   if (!data) notFound();

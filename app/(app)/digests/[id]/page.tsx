@@ -1,14 +1,16 @@
 import { notFound } from 'next/navigation';
 import { getDb } from '../../../../lib/db';
 import { getDigestMessage } from '../../../../lib/digest/list-digests';
+import { paramsOrThrow } from '../../../../lib/http/params';
+import { idSegmentSchema } from '../../../../lib/http/page-schemas';
 import { requireUser } from '../../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
 
 export default async function DigestMessagePage({ params }: { params: Promise<{ id: string }> }) {
   await requireUser('viewer', '/digests');
-  const id = Number((await params).id);
-  const message = Number.isInteger(id) ? await getDigestMessage(await getDb(), id) : null;
+  const { id } = paramsOrThrow(idSegmentSchema, await params);
+  const message = await getDigestMessage(await getDb(), id);
   if (!message) notFound();
   return (
     <>

@@ -4,6 +4,8 @@ import { loadCategoryConfig } from '../../../../lib/classify/rules';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
 import { formatCount } from '../../../../lib/format';
+import { paramsOrThrow } from '../../../../lib/http/params';
+import { idSegmentSchema } from '../../../../lib/http/page-schemas';
 import { getClassDetail } from '../../../../lib/triage/class-detail';
 import { listFilterOptions } from '../../../../lib/triage/list-classes';
 import { requireUser } from '../../../_lib/auth';
@@ -13,10 +15,10 @@ export const dynamic = 'force-dynamic';
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '–');
 
 export default async function ErrorClassPage({ params }: { params: Promise<{ id: string }> }) {
-  const id = Number((await params).id);
+  const { id } = paramsOrThrow(idSegmentSchema, await params);
   const user = await requireUser('viewer', `/errors/${id}`);
   const db = await getDb();
-  const [c, options] = await Promise.all([Number.isInteger(id) ? getClassDetail(db, id) : null, listFilterOptions(db)]);
+  const [c, options] = await Promise.all([getClassDetail(db, id), listFilterOptions(db)]);
   if (!c) notFound();
   const peak = Math.max(1, ...c.timeline.map((d) => d.failures));
   const counts = (title: string, rows: { key: string; n: number }[]) => (

@@ -2,15 +2,17 @@ import { notFound } from 'next/navigation';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
 import { formatCount, formatPercent } from '../../../../lib/format';
+import { paramsOrThrow } from '../../../../lib/http/params';
+import { stageSegmentSchema } from '../../../../lib/http/page-schemas';
 import { getStageDrilldown, rangeSchema, resolveRange } from '../../../../lib/metrics/stages';
 import { requireUser } from '../../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
 
 export default async function StagePage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { key } = await params;
+  const { key } = paramsOrThrow(stageSegmentSchema, await params);
   await requireUser('viewer', `/stages/${key}`);
-  const range = resolveRange(rangeSchema.parse(await searchParams), getSettings().timeZone);
+  const range = resolveRange(paramsOrThrow(rangeSchema, await searchParams), getSettings().timeZone);
   const d = await getStageDrilldown(await getDb(), key, range);
   if (!d) notFound();
   return (

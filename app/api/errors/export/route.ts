@@ -1,5 +1,6 @@
 import { getDb } from '../../../../lib/db';
 import { errorResponse } from '../../../../lib/errors';
+import { paramsOrThrow } from '../../../../lib/http/params';
 import { classFiltersSchema, listErrorClasses } from '../../../../lib/triage/list-classes';
 import { toCsv } from '../../../../lib/format-csv';
 import { authorize } from '../../../_lib/auth';
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   try {
     await authorize('viewer');
-    const filters = classFiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const filters = paramsOrThrow(classFiltersSchema, new URL(request.url).searchParams);
     const db = await getDb();
     const rows = [];
     for (let page = 1; ; page += 1) {

@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import { classFiltersSchema } from '../triage/list-classes';
+import { rangeSchema } from '../metrics/stages';
+import {
+  admissionPageSchema, digestsPageSchema, forbiddenPageSchema, idSegmentSchema, noParamsSchema, quarantinePageSchema,
+  ruleSegmentSchema, stageSegmentSchema, stagesPageSchema,
+} from './page-schemas';
+
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * One app route: its path as under app/ without route groups (`/errors/[id]`), whether it answers
+ * people (HTML) or machines (JSON), and the schemas of its path segments and URL parameters. Bodies
+ * of the API routes are parsed by their lib handlers (lib/ingest/http.ts, lib/admission/http.ts).
+ */
+export type RouteSpec = { path: string; kind: 'page' | 'api'; segments: ObjectSchema | null; search: ObjectSchema };
+
+const page = (path: string, search: ObjectSchema = noParamsSchema, segments: ObjectSchema | null = null): RouteSpec => ({
+  path, kind: 'page', segments, search,
+});
+const api = (path: string, search: ObjectSchema = noParamsSchema): RouteSpec => ({ path, kind: 'api', segments: null, search });
+
+/** Every route of app/ (test/lib/http/routes.test.ts fails when a page.tsx or route.ts is missing here). */
+export const ROUTES: readonly RouteSpec[] = [
+  page('/'),
+  page('/errors', classFiltersSchema),
+  page('/errors/[id]', noParamsSchema, idSegmentSchema),
+  page('/stages', stagesPageSchema),
+  page('/stages/[key]', rangeSchema, stageSegmentSchema),
+  page('/admission', admissionPageSchema),
+  page('/admission/[id]', noParamsSchema, ruleSegmentSchema),
+  page('/quarantine', quarantinePageSchema),
+  page('/digests', digestsPageSchema),
+  page('/digests/[id]', noParamsSchema, idSegmentSchema),
+  page('/settings'),
+  page('/forbidden', forbiddenPageSchema),
+  // The sign-in page parses its `next` itself: any value that is not a path of this site becomes "/".
+  page('/login'),
+  api('/api/health'),
+  api('/api/errors/export', classFiltersSchema),
+  api('/api/ingest'),
+  api('/api/admission/check'),
+];
+
+export type RouteMatch = { route: RouteSpec; segments: Record<string, string> };
+
+/** The route a path belongs to, with its dynamic segments as they stand in the path (still percent-encoded), or null. */
+export function matchRoute(pathname: string): RouteMatch | null {
+  const parts = pathname.replace(/\/+$/, '').split('/').slice(1);
+  for (const route of ROUTES) {
+    const pattern = route.path === '/' ? [] : route.path.split('/').slice(1);
+    if (pattern.length !== parts.length) continue;
+    const segments: Record<string, string> = {};
+    const fits = pattern.every((p, i) => {
+      const dynamic = /^\[(\w+)\]$/.exec(p);
+      if (dynamic) segments[dynamic[1]!] = parts[i]!;
+      return dynamic !== null || p === parts[i];
+    });
+    if (fits) return { route, segments };
+  }
+  return null;
+}
