@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { csvCell } from '../../lib/format-csv';
+import { toCsv } from '../../lib/format-csv';
 
 /** A table that sorts by any column (the sort lives in the URL) and exports what it shows as CSV. */
 export type Cell = { text: string; sort?: number | string | null; href?: string; className?: string; title?: string };
@@ -30,9 +30,10 @@ export function DataTable({ id, columns, rows, csvName }: { id: string; columns:
     router.replace(`${pathname}?${next.toString()}`, { scroll: false });
   };
   const download = () => {
-    const csv = [columns.map((c) => csvCell(c.label)).join(','), ...sorted.map((r) => columns.map((c) => csvCell(r.cells[c.key]?.text ?? '')).join(','))].join('\r\n');
+    // What the table shows, as text; toCsv neutralises cells a spreadsheet would run as formulas.
+    const csv = toCsv(columns.map((c) => c.label), sorted.map((r) => columns.map((c) => r.cells[c.key]?.text ?? '')));
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([`${csv}\r\n`], { type: 'text/csv' }));
+    link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
     link.download = `${csvName}.csv`;
     link.click();
     URL.revokeObjectURL(link.href);

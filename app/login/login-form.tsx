@@ -21,6 +21,7 @@ export function LoginForm({ next }: { next: string }) {
       {state?.error && (
         <p role="alert" className="down">
           {state.error}
+          {state.retryAt && <> (after {new Date(state.retryAt).toLocaleTimeString()})</>}
         </p>
       )}
       <button type="submit" disabled={pending}>

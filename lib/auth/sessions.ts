@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db';
 import { ValidationError } from '../errors';
-import { verifyPassword } from './passwords';
+import { UNKNOWN_CLIENT } from './client-address';
+import { dummyPasswordHash, verifyPassword } from './passwords';
 import { isRole, type AuthUser } from './roles';
+import { admitSignIn, attemptKey, recordSignInSuccess } from './sign-in-attempts';
 
 /** Sign-in with a local account, and the sessions behind the dashboard's HTTP-only cookie. */
 export const SESSION_COOKIE = 'rollscope_session';
@@ -14,13 +16,31 @@ function toAuthUser(u: { id: number; email: string; name: string; role: string }
   return isRole(u.role) ? { id: u.id, email: u.email, name: u.name, role: u.role } : null;
 }
 
-/** Checks an e-mail and password; returns a new session token (for the cookie), or throws ValidationError. */
-export async function signIn(db: Db, email: string, password: string, now = new Date()): Promise<{ token: string; user: AuthUser; expiresAt: Date }> {
-  const user = await db.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  const ok = user?.passwordHash && !user.disabledAt && (await verifyPassword(password, user.passwordHash));
-  const authUser = ok && user ? toAuthUser(user) : null;
+export type SignInInput = {
+  email: string;
+  password: string;
+  /** The client address (lib/auth/client-address.ts), for the per-client limit. */
+  client?: string;
+  now?: Date;
+};
+
+/**
+ * Checks an e-mail and password under the sign-in throttle (lib/auth/throttle.ts) and logs the
+ * attempt; returns a new session token (for the cookie). Throws TooManySignInsError when refused,
+ * ValidationError when wrong.
+ */
+export async function signIn(db: Db, input: SignInInput): Promise<{ token: string; user: AuthUser; expiresAt: Date }> {
+  const now = input.now ?? new Date();
+  const key = attemptKey(input.email, input.client ?? UNKNOWN_CLIENT);
+  const attemptId = await admitSignIn(db, key, now);
+  const user = await db.prisma.user.findUnique({ where: { email: key.email } });
+  const account = user?.passwordHash && !user.disabledAt ? { ...user, passwordHash: user.passwordHash } : null;
+  // Equal work: without a usable account, verify against a dummy hash, so timing tells no one which e-mails exist.
+  const ok = await verifyPassword(input.password, account?.passwordHash ?? (await dummyPasswordHash()));
+  const authUser = ok && account ? toAuthUser(account) : null;
   // One message for every failure: no hint which e-mails exist.
   if (!authUser) throw new ValidationError('wrong e-mail or password');
+  await recordSignInSuccess(db, attemptId);
   return { ...(await createSession(db, authUser.id, now)), user: authUser };
 }
 

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { csvCell } from '../format-csv';
+import { csvDataCell } from '../format-csv';
 import { RECORD_FIELDS, type IngestRecordInput } from '../ingest/record';
 import { generateDemoRecords, type DemoOptions } from './generate';
 
@@ -94,9 +94,13 @@ function formatNdjsonLine(record: IngestRecordInput): string {
   return `${JSON.stringify(record)}\n`;
 }
 
-/** One CSV row in RECORD_FIELDS order, CRLF-terminated (RFC 4180); attrs as JSON, absent values empty. */
+/**
+ * One CSV row in RECORD_FIELDS order, CRLF-terminated (RFC 4180); attrs as JSON, absent values empty.
+ * Cells are written exactly (csvDataCell, no formula quote): these files are input for ingestion, and a
+ * quote in front of "-" or "=" would become part of the message that is stored and classified.
+ */
 export function formatCsvRow(record: IngestRecordInput): string {
-  const cells = RECORD_FIELDS.map((field) => csvCell(field === 'manual' ? record.manual === true : record[field]));
+  const cells = RECORD_FIELDS.map((field) => csvDataCell(field === 'manual' ? record.manual === true : record[field]));
   return `${cells.join(',')}\r\n`;
 }
 

@@ -1,0 +1,58 @@
+import { isIP } from 'node:net';
+
+/**
+ * The client address that sign-in throttling counts against, from the X-Forwarded-For header as
+ * the server action sees it.
+ *
+ * `next start` gives server actions no socket: it only fills X-Forwarded-For with the socket's
+ * address when the request has no such header (`req.headers['x-forwarded-for'] ??= remoteAddress`
+ * in next/dist/server/base-server.js), and never appends to one. So:
+ * - `trustedHops` 0 (no proxy): the header is the socket address for an ordinary browser, but a
+ *   client that talks to the server directly can send its own; the per-account limits hold either
+ *   way. Put a proxy in front for per-client limits nobody can dodge.
+ * - `trustedHops` N: each of the N proxies appended the address it saw, so the Nth entry from the
+ *   right is the client as the outermost proxy saw it; entries left of it are the client's own.
+ */
+export const UNKNOWN_CLIENT = 'unknown';
+const MAX_HEADER_CHARS = 4096;
+
+export function resolveClientAddress(forwardedFor: string | null | undefined, trustedHops: number): string {
+  const entries = (forwardedFor ?? '').slice(0, MAX_HEADER_CHARS).split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) return UNKNOWN_CLIENT;
+  // Fewer entries than proxies: the request skipped one; the leftmost is the best there is.
+  const index = Math.max(0, entries.length - Math.max(1, trustedHops));
+  return normalizeAddress(entries[index]!) ?? UNKNOWN_CLIENT;
+}
+
+/**
+ * One key per client: IPv4 as is (IPv4-mapped IPv6 too), IPv6 by its /64 — one subscriber gets a
+ * whole /64 and could otherwise rotate through it. Ports and brackets are dropped; anything that is
+ * not an address is null.
+ */
+export function normalizeAddress(entry: string): string | null {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  const ipv4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  const address = (bracketed?.[1] ?? ipv4WithPort?.[1] ?? entry).toLowerCase();
+  const kind = isIP(address);
+  if (kind === 4) return address;
+  if (kind !== 6) return null;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(address);
+  if (mapped) return mapped[1]!;
+  return `${expandIpv6(address).slice(0, 4).join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address in hex without leading zeros (an IPv4 tail is two groups). */
+function expandIpv6(address: string): string[] {
+  const [head = '', tail] = address.split('%')[0]!.split('::');
+  const groups = (part: string) => (part ? part.split(':').flatMap(ipv4TailAsGroups) : []);
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const fill = Array.from({ length: Math.max(0, 8 - left.length - right.length) }, () => '0');
+  return [...left, ...fill, ...right].map((g) => parseInt(g, 16).toString(16));
+}
+
+function ipv4TailAsGroups(group: string): string[] {
+  if (!group.includes('.')) return [group];
+  const [a = 0, b = 0, c = 0, d = 0] = group.split('.').map(Number);
+  return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+}
