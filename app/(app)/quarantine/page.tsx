@@ -7,6 +7,7 @@ import { DataTable } from '../../_components/data-table';
 import { requireUser } from '../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
+const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '–');
 
 export default async function QuarantinePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/quarantine');
@@ -16,7 +17,17 @@ export default async function QuarantinePage({ searchParams }: { searchParams: P
   return (
     <>
       <h1>Quarantine</h1>
-      <p className="subtle">Input lines that were not stored, with the file, line, field and reason. The valid lines of the same inputs were stored.</p>
+      <p className="subtle">Input lines that were not stored, with the file, line, field and reason: invalid lines, conflicts (the key or the rollout is stored with other content) and records the database refused. The valid lines of the same inputs were stored.</p>
+      {q.unfinished.length > 0 && (
+        <section className="panel">
+          <h2>Ingestions that did not finish</h2>
+          <p className="subtle">What they stored is kept; ingesting the same input again stores the rest (duplicates are recognised).</p>
+          <table>
+            <thead><tr><th>Source</th><th>Started</th><th>Status</th><th className="num">Stored</th><th>Why</th></tr></thead>
+            <tbody>{q.unfinished.map((b) => <tr key={b.id}><td>{b.source}</td><td>{when(b.startedAt)}</td><td className={b.status === 'running' ? '' : 'down'}>{b.status}</td><td className="num">{b.status === 'running' ? '…' : formatCount(b.accepted)}</td><td>{b.error ?? (b.status === 'running' ? `heartbeat ${when(b.heartbeatAt)}` : '–')}</td></tr>)}</tbody>
+          </table>
+        </section>
+      )}
       {q.batches.length > 0 && (
         <p>
           Input: <a href="/quarantine" style={{ fontWeight: batch ? 400 : 700 }}>all</a>{' '}
@@ -28,10 +39,10 @@ export default async function QuarantinePage({ searchParams }: { searchParams: P
           <DataTable
             id="quarantine"
             csvName="quarantine"
-            columns={[{ key: 'source', label: 'Source' }, { key: 'line', label: 'Line', numeric: true }, { key: 'field', label: 'Field' }, { key: 'reason', label: 'Reason' }, { key: 'raw', label: 'Raw text' }]}
+            columns={[{ key: 'source', label: 'Source' }, { key: 'line', label: 'Line', numeric: true }, { key: 'kind', label: 'Kind' }, { key: 'field', label: 'Field' }, { key: 'reason', label: 'Reason' }, { key: 'raw', label: 'Raw text' }]}
             rows={q.lines.map((l) => ({
               id: l.id,
-              cells: { source: { text: l.source }, line: { text: String(l.line), sort: l.line }, field: { text: l.field ?? '–' }, reason: { text: l.reason }, raw: { text: l.raw.slice(0, 300), className: 'mono' } },
+              cells: { source: { text: l.source }, line: { text: String(l.line), sort: l.line }, kind: { text: l.kind }, field: { text: l.field ?? '–' }, reason: { text: l.reason }, raw: { text: l.raw.slice(0, 300), className: 'mono' } },
             }))}
           />
         )}

@@ -7,6 +7,7 @@ import { checkNewRuns } from '../../../lib/admission/check';
 import { admissionPolicyOf } from '../../../lib/admission/config';
 import type { Db } from '../../../lib/db';
 import { writeDemoFiles } from '../../../lib/demo/write-files';
+import { listQuarantine } from '../../../lib/ingest/quarantine';
 import { ingestFile, prepareIngest } from '../../../lib/ingest/sources';
 import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
 import { STAGES } from '../../helpers/records';
@@ -128,6 +129,8 @@ describe('crashes', () => {
     expect(await admissionSnapshot(crashed.db)).toEqual(expected);
     const batches = await crashed.db.prisma.ingestBatch.findMany({ orderBy: { id: 'asc' }, select: { status: true } });
     expect(batches.map((b) => b.status)).toEqual(['abandoned', 'finished']);
+    // The quarantine page lists the ingestion that did not finish, and why.
+    expect((await listQuarantine(crashed.db)).unfinished).toEqual([expect.objectContaining({ status: 'abandoned', error: expect.stringMatching(/stopped before it finished/) })]);
   });
 
   it(`leave, when the pass after ingestion dies before saving its cursor, the violations of a clean pass once it runs again (${EXPECTED_KIND})`, async () => {
