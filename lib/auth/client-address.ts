@@ -2,19 +2,22 @@ import { isIP } from 'node:net';
 
 /**
  * The client address that sign-in throttling counts against, from the X-Forwarded-For header as
- * the server action sees it.
- *
- * `next start` gives server actions no socket: it only fills X-Forwarded-For with the socket's
- * address when the request has no such header (`req.headers['x-forwarded-for'] ??= remoteAddress`
- * in next/dist/server/base-server.js), and never appends to one. So:
- * - `trustedHops` 0 (no proxy): the header is the socket address for an ordinary browser, but a
- *   client that talks to the server directly can send its own; the per-account limits hold either
- *   way. Put a proxy in front for per-client limits nobody can dodge.
+ * the server action sees it. Server actions get no socket, and `next start` would keep an
+ * X-Forwarded-For the client sent; so Rollscope's web server (jobs/web-server.ts) sets the header
+ * itself before Next sees the request (`forwardedForHeader`):
+ * - `trustedHops` 0 (no proxy): the header is replaced by the socket's address — a client cannot
+ *   choose its own.
  * - `trustedHops` N: each of the N proxies appended the address it saw, so the Nth entry from the
  *   right is the client as the outermost proxy saw it; entries left of it are the client's own.
  */
 export const UNKNOWN_CLIENT = 'unknown';
 const MAX_HEADER_CHARS = 4096;
+
+/** The X-Forwarded-For to hand to Next: the socket's address when no proxy is trusted, else the proxies' header as is. */
+export function forwardedForHeader(received: string | string[] | undefined, socketAddress: string | undefined, trustedHops: number): string | undefined {
+  if (trustedHops === 0) return socketAddress;
+  return Array.isArray(received) ? received.join(', ') : received;
+}
 
 export function resolveClientAddress(forwardedFor: string | null | undefined, trustedHops: number): string {
   const entries = (forwardedFor ?? '').slice(0, MAX_HEADER_CHARS).split(',').map((e) => e.trim()).filter(Boolean);

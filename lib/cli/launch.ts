@@ -47,7 +47,7 @@ await runCli(async () => {
   return runSupervised({
     log: say,
     children: [
-      { name: 'the web server (next start)', spawn: spawnChild(bin('next'), ['start', '-p', String(settings.port)]) },
+      { name: 'the web server (jobs/web-server.ts)', spawn: spawnChild(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs', 'web-server.ts')]) },
       { name: 'the scheduler (jobs/scheduler.ts)', spawn: spawnChild(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs', 'scheduler.ts')]) },
     ],
   });

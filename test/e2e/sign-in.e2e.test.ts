@@ -84,8 +84,19 @@ describe.runIf(HAS_CHROMIUM)('signing in, in a real browser', () => {
     expect(log.filter((a) => a.outcome === 'failed')).toHaveLength(10);
     expect(log.filter((a) => a.outcome === 'locked').length).toBeGreaterThanOrEqual(2);
     expect(log.at(-1)?.outcome).toBe('succeeded');
-    // next start put the socket's address in X-Forwarded-For: the browser's, not one it chose.
+    // The web server put the socket's address in X-Forwarded-For: the browser's, not one it chose.
     expect(new Set(log.map((a) => a.client))).toEqual(new Set(['127.0.0.1']));
+    await page.close();
+  });
+
+  it('counts a failed sign-in against the socket\'s address, whatever X-Forwarded-For the client sends', async () => {
+    const page = await browser.newPage({ extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9' } });
+    await page.goto(`${base()}/login`);
+    const spoofer = 'spoofer@e2e.test';
+    expect(await submit(page, spoofer, 'wrong password')).toBe('wrong e-mail or password');
+    const log = await db.prisma.signInAttempt.findMany({ where: { email: spoofer } });
+    expect(log).toEqual([expect.objectContaining({ outcome: 'failed', client: '127.0.0.1' })]);
+    await db.prisma.signInAttempt.deleteMany({ where: { email: spoofer } });
     await page.close();
   });
 

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeAddress, resolveClientAddress, UNKNOWN_CLIENT } from '../../../lib/auth/client-address';
+import { forwardedForHeader, normalizeAddress, resolveClientAddress, UNKNOWN_CLIENT } from '../../../lib/auth/client-address';
 
 describe('resolveClientAddress', () => {
   it.each([
     // [X-Forwarded-For as the server action sees it, trusted proxy hops, client]
-    ['127.0.0.1', 0, '127.0.0.1'], // next start stamped the socket address
+    ['127.0.0.1', 0, '127.0.0.1'], // the web server stamped the socket address
     ['::ffff:10.1.2.3', 0, '10.1.2.3'],
     ['::1', 0, '0:0:0:0::/64'],
     [null, 0, UNKNOWN_CLIENT],
@@ -46,5 +46,22 @@ describe('resolveClientAddress', () => {
         expect(client === UNKNOWN_CLIENT || /^[0-9a-f.:/]+$/.test(client)).toBe(true);
       }),
     );
+  });
+});
+
+describe('the X-Forwarded-For the web server hands to Next', () => {
+  it('is the socket address when no proxy is trusted, whatever the client sent', () => {
+    fc.assert(
+      fc.property(fc.option(fc.oneof(fc.string(), fc.array(fc.string())), { nil: undefined }), fc.ipV4(), (sent, socket) => {
+        expect(forwardedForHeader(sent, socket, 0)).toBe(socket);
+        expect(resolveClientAddress(forwardedForHeader(sent, socket, 0), 0)).toBe(socket);
+      }),
+    );
+  });
+
+  it('is the proxies\' header as it came when proxies are trusted (repeated headers joined)', () => {
+    expect(forwardedForHeader('203.0.113.7, 10.0.0.2', '10.0.0.3', 1)).toBe('203.0.113.7, 10.0.0.2');
+    expect(forwardedForHeader(['203.0.113.7', '10.0.0.2'], '10.0.0.3', 2)).toBe('203.0.113.7, 10.0.0.2');
+    expect(forwardedForHeader(undefined, '10.0.0.3', 1)).toBeUndefined();
   });
 });
