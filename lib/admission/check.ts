@@ -42,6 +42,13 @@ async function saveCursors(db: Db, names: string[], to: number): Promise<void> {
   await insertRows(await db.bulk(), db.kind, spec, names.map((n) => [n, to]));
 }
 
+type PassOptions = {
+  /** How long to wait for a pass another process is running (default PASS_WAIT_MS). */
+  waitMs?: number;
+  /** Called after each range's findings are recorded, before its cursors are saved: where a crash hurts most (tests use it). */
+  afterRange?: () => Promise<void>;
+};
+
 /**
  * The pass after an ingestion: reads the stage runs stored since the last pass (by id), updates the
  * admission state (hosts, build hosts, images) and checks the per-record kinds on them. It reads up
@@ -50,7 +57,7 @@ async function saveCursors(db: Db, names: string[], to: number): Promise<void> {
  * holds the lock it waits for it (up to `waitMs`) and then reads what is left; null when it gave up
  * waiting (the other pass reads on until nothing is left).
  */
-export async function checkNewRuns(deps: Deps & { waitMs?: number; afterRange?: () => Promise<void> }): Promise<CheckResult | null> {
+export async function checkNewRuns(deps: Deps & PassOptions): Promise<CheckResult | null> {
   const { db, policy } = deps;
   const ran = await withLock(db, 'admission-runs', async (lease) => {
     const now = deps.now ?? new Date();

@@ -68,6 +68,7 @@ async function checkAdmission(opts: IngestOptions, policy: AdmissionPolicy, summ
   try {
     const r = await checkNewRuns({ db: opts.db, policy, timeZone: opts.timeZone });
     if (r) summary.admission = { findings: r.findings, opened: r.opened, reopened: r.reopened, seconds: (performance.now() - started) / 1000 };
+    else summary.warnings.push('the admission rules were not checked on these runs: another pass was still running after 10 minutes (it, or the daily check, reads them)');
   } catch (error) {
     summary.warnings.push(`admission check after ingestion failed (the daily check will read these runs): ${(error as Error).message}`);
   }
@@ -124,16 +125,18 @@ async function readAndStore(opts: IngestOptions, summary: IngestSummary, reject:
     const storeStarted = performance.now();
     const chunk = valid;
     valid = [];
+    let r: Awaited<ReturnType<typeof storeChunk>>;
     try {
-      const r = await storeChunk(ctx, chunk, summary.batchId);
-      summary.accepted += r.inserted;
-      summary.duplicates += r.duplicates;
-      for (const x of r.rejections) await reject(x);
+      r = await storeChunk(ctx, chunk, summary.batchId);
     } catch (error) {
-      throw new StoreStopped(`database error while storing lines ${chunk[0]!.line}–${chunk.at(-1)!.line}; nothing from line ${chunk[0]!.line} on was stored: ${describeDbError(error)}`);
+      const lines = `lines ${chunk[0]!.line}–${chunk.at(-1)!.line}`;
+      throw new StoreStopped(`database error while storing ${lines} (those may be partly stored, the lines after them are not; ingest the input again to complete it): ${describeDbError(error)}`);
     } finally {
       summary.storeSeconds += (performance.now() - storeStarted) / 1000;
     }
+    summary.accepted += r.inserted;
+    summary.duplicates += r.duplicates;
+    for (const x of r.rejections) await reject(x);
   };
   for await (const lines of opts.lines) {
     for (const checked of lines) {

@@ -81,4 +81,16 @@ describe('POST /api/ingest', () => {
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatch(/not closed \(element 2/);
   });
+
+  it(`answers 503 with Retry-After and the summary so far when the database fails as a whole (${EXPECTED_KIND})`, async () => {
+    await t.db.prisma.$executeRawUnsafe('ALTER TABLE "DailyRollup" RENAME TO "DailyRollupAway"');
+    try {
+      const res = await post(JSON.stringify({ ...record('monitor-attach'), rollout: 'ro-503' }), { authorization: `Bearer ${token}` });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('30');
+      expect(await res.json()).toMatchObject({ error: expect.stringMatching(/database error while storing lines 1–1/), summary: { accepted: 0 } });
+    } finally {
+      await t.db.prisma.$executeRawUnsafe('ALTER TABLE "DailyRollupAway" RENAME TO "DailyRollup"');
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IngestAbortedError } from '../../../lib/ingest/ingest';
 import { ingestItems, ingestStream, prepareIngest, type IngestTarget } from '../../../lib/ingest/sources';
 import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
 import { bytes } from '../../helpers/streams';
@@ -214,5 +215,27 @@ describe('values both databases can store', () => {
     const q = await t.db.prisma.rejectedLine.findMany({ where: { batchId: s.batchId }, orderBy: { line: 'asc' } });
     expect(q.map((r) => Buffer.from(r.rawBytes!))).toEqual([nul, raw]);
     expect(q[0]!.raw).toBe('{"rollout":"a\u2400b"}');
+  });
+});
+
+describe('a database that fails as a whole', () => {
+  it(`stops the ingestion with the lines it was storing, keeps the quarantine, marks the batch failed, and a rerun completes it (${EXPECTED_KIND})`, async () => {
+    const text = ndjson('{broken', run({ stage: 'image-pull', status: 'failed', errorMessage: 'pull timeout' }), run({ stage: 'image-build' }));
+    await t.db.prisma.$executeRawUnsafe('ALTER TABLE "ErrorEvent" RENAME TO "ErrorEventAway"');
+    let error: unknown;
+    try {
+      await ingest(text, 'ndjson', 'doomed.ndjson');
+    } catch (e) {
+      error = e;
+    } finally {
+      await t.db.prisma.$executeRawUnsafe('ALTER TABLE "ErrorEventAway" RENAME TO "ErrorEvent"');
+    }
+    expect(error).toBeInstanceOf(IngestAbortedError);
+    expect((error as Error).message).toMatch(/^doomed\.ndjson: database error while storing lines 2–3 .*ingest the input again/);
+    const batch = await t.db.prisma.ingestBatch.findFirstOrThrow({ where: { source: 'doomed.ndjson' } });
+    expect(batch).toMatchObject({ status: 'failed', accepted: 0, rejected: 1, error: expect.stringMatching(/lines 2–3/) });
+    expect(await t.db.prisma.rejectedLine.count({ where: { batchId: batch.id } })).toBe(1);
+    expect(await t.db.prisma.stageRun.count()).toBe(0);
+    expect(await ingest(text, 'ndjson', 'doomed.ndjson')).toMatchObject({ accepted: 2, rejected: 1 });
   });
 });
