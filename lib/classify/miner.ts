@@ -1,249 +1,219 @@
-import { WILDCARD, tokenize } from './tokenize';
+import { BoundedCache } from './bounded-cache';
+import { planMerges, type Merge, type WidenOptions } from './consolidate';
+import { MINER_STATE_VERSION, parseMinerState, type MinerState } from './miner-state';
+import { TemplateIndex, type Rec } from './template-index';
+import { extractParams, renderTemplate } from './template';
+import { lex } from './tokenize';
 
-/**
- * An online template miner in the Drain family. Each message is masked and tokenized (tokenize.ts);
- * an exact token sequence is a *signature*, found in one hash lookup, so learning is O(1) per
- * message once its signature is known. Signatures gather into *clusters* (templates):
- *  - a new signature joins a cluster whose template matches it (wildcards match any token, and a
- *    wildcard may also absorb several tokens, so a slightly longer message does not fork);
- *  - consolidate() widens templates by evidence: clusters of the same length that differ at one
- *    position merge when that position is variable — every value there is partly masked, or there
- *    are many distinct values for the lines seen (user names, class names, host names).
- * Clusters only ever merge, never split, and a merged cluster keeps the oldest id: ids are stable
- * keys for error classes. The state serialises to JSON (toJSON/fromJSON) so learning survives restarts.
- */
-export type Cluster = { id: number; tokens: string[]; count: number };
-export type MinerState = { version: 1; nextId: number; clusters: Cluster[]; signatures: [string, number][]; aliases: [number, number][] };
+export { MinerStateVersionError, type MinerState } from './miner-state';
+export { extractParams } from './template';
+
+export type Cluster = {
+  id: number;
+  /** The template's words (split at spaces): `tokens.join(' ') === template`. */
+  tokens: string[];
+  /** The template: the message text with each variable as `<*>`, its punctuation kept. */
+  template: string;
+  count: number;
+};
 export type Match = { clusterId: number; template: string; params: string[] };
 
-/**
- * minDistinct: distinct constant values at one position that make it a variable (user names, hosts);
- * fewer are kept apart, as states and event kinds usually are (SCREEN_ON / SCREEN_OFF).
- * maxAbsorb: how many extra tokens a wildcard may absorb when a longer message is matched.
- */
-export const MINER_DEFAULTS = { minDistinct: 4, maxAbsorb: 4 };
+export type MinerOptions = WidenOptions & {
+  /** Clusters kept; beyond it, consolidate() forgets those seen least recently. */
+  maxClusters: number;
+  /** Messages (and token sequences) remembered for one-lookup learning. */
+  cacheSize: number;
+  /** Merges remembered for resolve(). */
+  maxAliases: number;
+};
 
+export const MINER_DEFAULTS: MinerOptions = { minDistinct: 3, enumStates: true, maxClusters: 20_000, cacheSize: 32_768, maxAliases: 100_000 };
+
+// New clusters since the last consolidation that trigger one during learning (memory stays bounded).
+const AUTO_WIDEN_AFTER = 4_096;
+// Messages and token sequences longer than this are not cached (they would dominate the cache's memory).
+const MAX_CACHED_LENGTH = 1_024;
+
+/**
+ * An online template miner. Each message is split into tokens that keep its punctuation
+ * (tokenize.ts), with variables of an unmistakable form already `<*>`. A message joins the most
+ * specific template that matches it, or starts a cluster of its own; consolidate() widens
+ * templates by evidence (consolidate.ts). Learning costs one cache lookup for a message seen
+ * before, and one index lookup per token otherwise (template-index.ts).
+ *
+ * Clusters only merge, never split, and a merged cluster keeps the oldest id: ids are stable keys
+ * for error classes. Memory is bounded: the caches have a fixed size, the clusters are widened as
+ * soon as many new ones appear (and the least recently seen are forgotten beyond `maxClusters`),
+ * and only the most recent merges are remembered for resolve().
+ */
 export class TemplateMiner {
   private nextId = 1;
-  private readonly clusters = new Map<number, Cluster>();
-  private readonly signatures = new Map<string, number>();
+  private clock = 0;
+  private batchStart = 0;
+  private createdSinceWiden = 0;
+  private liveAfterWiden = 0;
+  private readonly recs = new Map<number, Rec>();
   private readonly aliases = new Map<number, number>();
-  private readonly byLength = new Map<number, Set<number>>();
+  private readonly index = new TemplateIndex();
+  private readonly messages: BoundedCache<string, number>;
+  private readonly signatures: BoundedCache<string, number>;
 
-  constructor(private readonly options = MINER_DEFAULTS) {}
+  constructor(private readonly options: MinerOptions = MINER_DEFAULTS) {
+    this.messages = new BoundedCache(options.cacheSize);
+    this.signatures = new BoundedCache(options.cacheSize);
+  }
 
   /** Learns a message; returns its cluster (before any later consolidation). */
   add(message: string): number {
-    const tokens = tokenize(message);
-    const signature = tokens.join(' ');
-    const known = this.signatures.get(signature);
-    if (known !== undefined) {
-      const cluster = this.clusters.get(this.resolve(known))!;
-      cluster.count += 1;
-      return cluster.id;
+    this.clock += 1;
+    let rec = this.cached(this.messages, message);
+    if (!rec) {
+      const tokens = lex(message).tokens;
+      const signature = tokens.join('\u0001');
+      rec = this.cached(this.signatures, signature) ?? this.index.findFit(tokens) ?? this.create(tokens);
+      if (signature.length <= MAX_CACHED_LENGTH) this.signatures.set(signature, rec.id);
+      if (message.length <= MAX_CACHED_LENGTH) this.messages.set(message, rec.id);
     }
-    const fit = this.findFit(tokens);
-    const cluster = fit ?? this.createCluster(tokens);
-    cluster.count += 1;
-    this.signatures.set(signature, cluster.id);
-    return cluster.id;
+    rec.count += 1;
+    rec.seen = this.clock;
+    const id = rec.id;
+    if (this.createdSinceWiden > Math.max(AUTO_WIDEN_AFTER, this.liveAfterWiden)) this.widen();
+    return id;
   }
 
   /** The cluster of a message without learning from it; null when none fits. */
   match(message: string): Match | null {
-    const tokens = tokenize(message);
-    const known = this.signatures.get(tokens.join(' '));
-    const cluster = known !== undefined ? this.clusters.get(this.resolve(known))! : this.findFit(tokens);
-    if (!cluster) return null;
-    return { clusterId: cluster.id, template: cluster.tokens.join(' '), params: extractParams(cluster.tokens, message) };
+    const tokens = lex(message).tokens;
+    const rec = this.cached(this.signatures, tokens.join('\u0001')) ?? this.index.findFit(tokens);
+    if (!rec) return null;
+    const template = renderTemplate(rec.tokens);
+    return { clusterId: rec.id, template, params: extractParams(template, message) };
   }
 
   /** The surviving cluster id for an id that may have been merged away. */
   resolve(id: number): number {
     let current = id;
-    for (let next = this.aliases.get(current); next !== undefined; next = this.aliases.get(current)) current = next;
+    // At most one hop per alias: a corrupted saved state with a cycle cannot loop forever.
+    for (let hops = 0; hops <= this.aliases.size; hops += 1) {
+      const next = this.aliases.get(current);
+      if (next === undefined) break;
+      current = next;
+    }
     return current;
   }
 
   getCluster(id: number): Cluster | undefined {
-    return this.clusters.get(this.resolve(id));
+    const rec = this.recs.get(this.resolve(id));
+    return rec && view(rec);
   }
 
   listClusters(): Cluster[] {
-    return [...this.clusters.values()];
+    return [...this.recs.values()].map(view);
   }
 
-  /** Merges clusters whose differences are variables (see the class comment). Returns merges made. */
+  /**
+   * Widens templates by evidence (consolidate.ts) until nothing more merges; then forgets the
+   * clusters seen least recently beyond `maxClusters` (never one seen since the last call).
+   * Returns the number of clusters merged away.
+   */
   consolidate(): number {
-    let merges = 0;
-    for (const ids of this.byLength.values()) {
-      for (let made = 1; made > 0; merges += made) {
-        const families = new Map<string, Cluster[]>();
-        for (const id of ids) {
-          const c = this.clusters.get(id)!;
-          const key = anchorOf(c.tokens);
-          const family = families.get(key);
-          if (family) family.push(c);
-          else families.set(key, [c]);
-        }
-        made = 0;
-        for (const family of families.values()) if (family.length > 1) made += this.mergeFamily(family);
+    this.pruneAliases();
+    const merged = this.widen();
+    this.evict();
+    this.batchStart = this.clock;
+    return merged;
+  }
+
+  private widen(): number {
+    let merged = 0;
+    for (let round = 0; round < 10; round += 1) {
+      const made = this.apply(planMerges([...this.recs.values()], this.options));
+      merged += made;
+      if (made === 0) break;
+    }
+    this.createdSinceWiden = 0;
+    this.liveAfterWiden = this.recs.size;
+    return merged;
+  }
+
+  private apply(merges: Merge[]): number {
+    let made = 0;
+    for (const m of merges) {
+      const keep = this.recs.get(m.ids[0]!)!;
+      this.index.remove(keep);
+      keep.tokens = m.tokens;
+      for (const id of m.ids.slice(1)) {
+        const gone = this.recs.get(id)!;
+        keep.count += gone.count;
+        keep.seen = Math.max(keep.seen, gone.seen);
+        this.index.remove(gone);
+        this.recs.delete(id);
+        this.aliases.set(id, keep.id);
+        made += 1;
       }
+      this.index.add(keep);
     }
-    return merges;
+    return made;
   }
 
-  /**
-   * Within clusters of one length and anchor (first constant word), finds the variable positions
-   * and merges the clusters that differ only there. The anchor itself never varies.
-   */
-  private mergeFamily(family: Cluster[]): number {
-    const length = family[0]!.tokens.length;
-    const anchor = anchorIndex(family[0]!.tokens);
-    const variable = new Set<number>();
-    for (let p = 0; p < length; p += 1) if (p !== anchor && this.isVariable(family.map((c) => c.tokens[p]!))) variable.add(p);
-    if (variable.size === 0) return 0;
-    const groups = new Map<string, Cluster[]>();
-    for (const c of family) {
-      const key = c.tokens.map((t, i) => (variable.has(i) ? '' : t)).join('\u0000');
-      const group = groups.get(key);
-      if (group) group.push(c);
-      else groups.set(key, [c]);
+  private pruneAliases(): void {
+    for (const id of this.aliases.keys()) {
+      if (this.aliases.size <= this.options.maxAliases) break;
+      this.aliases.delete(id);
     }
-    let merges = 0;
-    for (const group of groups.values()) if (group.length > 1) merges += this.mergeClusters(group);
-    return merges;
   }
 
-  /** Merges clusters into the oldest, which keeps its id; differing positions become wildcards. */
-  private mergeClusters(group: Cluster[]): number {
-    group.sort((a, b) => a.id - b.id);
-    const [keep, ...rest] = group as [Cluster, ...Cluster[]];
-    for (const c of rest) {
-      c.tokens.forEach((t, i) => {
-        if (keep.tokens[i] !== t) keep.tokens[i] = WILDCARD;
-      });
-      keep.count += c.count;
-      this.aliases.set(c.id, keep.id);
-      this.clusters.delete(c.id);
-      this.byLength.get(c.tokens.length)!.delete(c.id);
+  private evict(): void {
+    const excess = this.recs.size - this.options.maxClusters;
+    if (excess <= 0) return;
+    const old = [...this.recs.values()].filter((r) => r.seen <= this.batchStart).sort((a, b) => a.seen - b.seen).slice(0, excess);
+    const gone = new Set(old.map((r) => r.id));
+    for (const r of old) {
+      this.index.remove(r);
+      this.recs.delete(r.id);
     }
-    return rest.length;
+    for (const [from, to] of this.aliases) if (gone.has(this.resolve(to))) this.aliases.delete(from);
   }
 
-  /**
-   * Whether the values seen at one position make it a variable: at least half of the distinct values
-   * are already partly masked, or there are many of them (user names, hosts, class names). A few
-   * plain words are kept apart, as states and event kinds usually are (SCREEN_ON / SCREEN_OFF).
-   */
-  private isVariable(values: string[]): boolean {
-    const distinct = new Set(values);
-    if (distinct.size < 2) return false;
-    let masked = 0;
-    let enumLike = 0;
-    for (const v of distinct) {
-      if (v.includes(WILDCARD)) masked += 1;
-      else if (ENUM_LIKE.test(v)) enumLike += 1;
-    }
-    if (masked * 2 >= distinct.size) return true;
-    // Upper-case identifiers (RUNNING, SUCCEEDED, TIME_TICK) are states and kinds, not data.
-    return distinct.size >= this.options.minDistinct && enumLike < distinct.size;
+  private cached(cache: BoundedCache<string, number>, key: string): Rec | undefined {
+    const id = cache.get(key);
+    return id === undefined ? undefined : this.recs.get(this.resolve(id));
   }
 
-  private createCluster(tokens: string[]): Cluster {
-    const cluster: Cluster = { id: this.nextId++, tokens: [...tokens], count: 0 };
-    this.clusters.set(cluster.id, cluster);
-    if (!this.byLength.has(tokens.length)) this.byLength.set(tokens.length, new Set());
-    this.byLength.get(tokens.length)!.add(cluster.id);
-    return cluster;
-  }
-
-  /** An existing template that matches the tokens: same length first, then wildcards absorbing extra tokens. */
-  private findFit(tokens: string[]): Cluster | null {
-    let best: Cluster | null = null;
-    for (const id of this.byLength.get(tokens.length) ?? []) {
-      const c = this.clusters.get(id)!;
-      if (c.tokens.every((t, i) => t === WILDCARD || t === tokens[i]) && (!best || c.count > best.count)) best = c;
-    }
-    if (best) return best;
-    for (let extra = 1; extra <= this.options.maxAbsorb; extra += 1) {
-      for (const id of this.byLength.get(tokens.length - extra) ?? []) {
-        const c = this.clusters.get(id)!;
-        if (c.tokens.includes(WILDCARD) && matchesWithAbsorb(c.tokens, tokens)) return c;
-      }
-    }
-    return null;
+  private create(tokens: string[]): Rec {
+    const rec: Rec = { id: this.nextId, tokens, count: 0, seen: this.clock };
+    this.nextId += 1;
+    this.recs.set(rec.id, rec);
+    this.index.add(rec);
+    this.createdSinceWiden += 1;
+    return rec;
   }
 
   toJSON(): MinerState {
-    return { version: 1, nextId: this.nextId, clusters: [...this.clusters.values()], signatures: [...this.signatures], aliases: [...this.aliases] };
+    const clusters = [...this.recs.values()].map((r) => ({ id: r.id, tokens: [...r.tokens], count: r.count, seen: r.seen }));
+    return { version: MINER_STATE_VERSION, nextId: this.nextId, clock: this.clock, clusters, aliases: [...this.aliases] };
   }
 
-  static fromJSON(state: MinerState, options = MINER_DEFAULTS): TemplateMiner {
+  /** A miner from a saved state; a state of another version throws MinerStateVersionError. */
+  static fromJSON(state: unknown, options: MinerOptions = MINER_DEFAULTS): TemplateMiner {
+    const s = parseMinerState(state);
     const miner = new TemplateMiner(options);
-    miner.nextId = state.nextId;
-    for (const c of state.clusters) {
-      const made = miner.createCluster(c.tokens);
-      made.id = c.id;
-      made.count = c.count;
-      miner.clusters.delete(miner.nextId - 1);
-      miner.byLength.get(c.tokens.length)!.delete(miner.nextId - 1);
-      miner.clusters.set(c.id, made);
-      miner.byLength.get(c.tokens.length)!.add(c.id);
+    miner.nextId = s.nextId;
+    miner.clock = s.clock;
+    miner.batchStart = s.clock;
+    for (const c of s.clusters) {
+      const rec: Rec = { id: c.id, tokens: c.tokens, count: c.count, seen: c.seen };
+      miner.recs.set(rec.id, rec);
+      miner.index.add(rec);
     }
-    miner.nextId = state.nextId;
-    for (const [sig, id] of state.signatures) miner.signatures.set(sig, id);
-    for (const [from, to] of state.aliases) miner.aliases.set(from, to);
+    for (const [from, to] of s.aliases) miner.aliases.set(from, to);
+    miner.liveAfterWiden = miner.recs.size;
     return miner;
   }
 }
 
-const ENUM_LIKE = /^[A-Z][A-Z0-9_]*[A-Z0-9]$/;
-
-/** The position of a template's first word without a wildcard (0 when every token has one). */
-function anchorIndex(tokens: readonly string[]): number {
-  const i = tokens.findIndex((t) => !t.includes(WILDCARD));
-  return i === -1 ? 0 : i;
+function view(rec: Rec): Cluster {
+  const template = renderTemplate(rec.tokens);
+  return { id: rec.id, tokens: template.split(' '), template, count: rec.count };
 }
 
-function anchorOf(tokens: readonly string[]): string {
-  const i = anchorIndex(tokens);
-  return `${i}\u0000${tokens[i]}`;
-}
-
-/** Does the template match the tokens when each wildcard may stand for one or more tokens? */
-function matchesWithAbsorb(template: readonly string[], tokens: readonly string[]): boolean {
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    if (i === template.length) return j === tokens.length;
-    if (j === tokens.length) return false;
-    const key = i * 10_000 + j;
-    const seen = memo.get(key);
-    if (seen !== undefined) return seen;
-    const t = template[i]!;
-    const ok = t === WILDCARD ? go(i + 1, j + 1) || go(i, j + 1) : t === tokens[j] && go(i + 1, j + 1);
-    memo.set(key, ok);
-    return ok;
-  };
-  return go(0, 0);
-}
-
-/** The variable parts of a message under a template (best effort: by aligning the template's constant words). */
-export function extractParams(template: readonly string[], message: string): string[] {
-  const words = message.split(/\s+/).filter(Boolean);
-  const params: string[] = [];
-  let w = 0;
-  for (let i = 0; i < template.length; i += 1) {
-    const t = template[i]!;
-    if (t !== WILDCARD) {
-      if (words[w] === t) w += 1;
-      continue;
-    }
-    const next = template.slice(i + 1).find((x) => x !== WILDCARD);
-    const start = w;
-    while (w < words.length && (next === undefined || words[w] !== next)) w += 1;
-    if (w === start && w < words.length) w += 1;
-    params.push(words.slice(start, w).join(' '));
-  }
-  return params;
-}
