@@ -16,14 +16,24 @@ function dominant<K extends string>(rows: ({ errorClassId: number | null; _count
   return new Map([...best].map(([id, v]) => [id, v.value]));
 }
 
-/** Counts, first/last seen and dominant stage, service and code of every class, from its events. */
-export async function gatherClassFacts(tx: Tx): Promise<Map<number, ClassFact>> {
-  const where = { errorClassId: { not: null } };
+// Classes per query when a scope is given: well below either database's limit on bound parameters.
+const SCOPE_CHUNK = 500;
+
+/** Runs `read` for all classes (scope undefined) or for the scope's classes, a chunk at a time. */
+async function perScope<T>(scope: readonly number[] | undefined, read: (where: { errorClassId: { not: null } | { in: number[] } }) => Promise<T[]>): Promise<T[]> {
+  if (scope === undefined) return read({ errorClassId: { not: null } });
+  const out: T[] = [];
+  for (let i = 0; i < scope.length; i += SCOPE_CHUNK) out.push(...(await read({ errorClassId: { in: scope.slice(i, i + SCOPE_CHUNK) } })));
+  return out;
+}
+
+/** Counts, first/last seen and dominant stage, service and code of every class (or of the classes in `scope`), from its events. */
+export async function gatherClassFacts(tx: Tx, scope?: readonly number[]): Promise<Map<number, ClassFact>> {
   const [totals, stages, services, codes] = await Promise.all([
-    tx.errorEvent.groupBy({ by: ['errorClassId'], where, _count: { _all: true }, _min: { occurredAt: true }, _max: { occurredAt: true } }),
-    tx.errorEvent.groupBy({ by: ['errorClassId', 'stageKey'], where, _count: { _all: true } }),
-    tx.errorEvent.groupBy({ by: ['errorClassId', 'service'], where, _count: { _all: true } }),
-    tx.errorEvent.groupBy({ by: ['errorClassId', 'code'], where, _count: { _all: true } }),
+    perScope(scope, (where) => tx.errorEvent.groupBy({ by: ['errorClassId'], where, _count: { _all: true }, _min: { occurredAt: true }, _max: { occurredAt: true } })),
+    perScope(scope, (where) => tx.errorEvent.groupBy({ by: ['errorClassId', 'stageKey'], where, _count: { _all: true } })),
+    perScope(scope, (where) => tx.errorEvent.groupBy({ by: ['errorClassId', 'service'], where, _count: { _all: true } })),
+    perScope(scope, (where) => tx.errorEvent.groupBy({ by: ['errorClassId', 'code'], where, _count: { _all: true } })),
   ]);
   const stage = dominant(stages, 'stageKey');
   const service = dominant(services, 'service');
@@ -37,9 +47,21 @@ export async function gatherClassFacts(tx: Tx): Promise<Map<number, ClassFact>> 
   return facts;
 }
 
-/** Writes the figures of classes whose figures changed; returns how many. */
-export async function refreshClassStats(tx: Tx, facts: Map<number, ClassFact>): Promise<number> {
-  const classes = await tx.errorClass.findMany({ where: { mergedIntoId: null }, select: { id: true, eventCount: true, firstSeen: true, lastSeen: true, dominantStage: true } });
+/** The live classes (of the scope, when given). */
+function liveClasses<S extends object>(tx: Tx, scope: readonly number[] | undefined, select: S) {
+  return perIds(scope, (ids) => tx.errorClass.findMany({ where: { mergedIntoId: null, ...(ids ? { id: { in: ids } } : {}) }, select }));
+}
+
+async function perIds<T>(scope: readonly number[] | undefined, read: (ids: number[] | undefined) => Promise<T[]>): Promise<T[]> {
+  if (scope === undefined) return read(undefined);
+  const out: T[] = [];
+  for (let i = 0; i < scope.length; i += SCOPE_CHUNK) out.push(...(await read(scope.slice(i, i + SCOPE_CHUNK))));
+  return out;
+}
+
+/** Writes the figures of classes (all, or the scope's) whose figures changed; returns how many. */
+export async function refreshClassStats(tx: Tx, facts: Map<number, ClassFact>, scope?: readonly number[]): Promise<number> {
+  const classes = await liveClasses(tx, scope, { id: true, eventCount: true, firstSeen: true, lastSeen: true, dominantStage: true });
   let updated = 0;
   for (const c of classes) {
     const f = facts.get(c.id) ?? { count: 0, first: null, last: null, stage: null };
@@ -55,14 +77,14 @@ export async function refreshClassStats(tx: Tx, facts: Map<number, ClassFact>): 
  * decided in triage (categorySource / ownerSource "manual") — and reopens resolved classes that
  * were seen again after their resolution (a regression).
  */
-export async function applyClassRules(tx: Tx, facts: Map<number, ClassFact>, opts: { categories: CategoryConfig; routing: RoutingConfig; now: Date }): Promise<{ updated: number; reopened: number }> {
+export async function applyClassRules(tx: Tx, facts: Map<number, ClassFact>, opts: { categories: CategoryConfig; routing: RoutingConfig; now: Date }, scope?: readonly number[]): Promise<{ updated: number; reopened: number }> {
   const owners = new Map((await tx.owner.findMany({ select: { id: true, kind: true } })).map((o) => [o.id, o.kind]));
   opts.routing.rules.forEach((rule, i) => {
     if (owners.get(rule.owner) !== 'team') throw new RulesConfigError(`routing rules.${i}.owner: "${rule.owner}" is not a team of the chain config`);
     if (rule.assignee && owners.get(rule.assignee) !== 'person') throw new RulesConfigError(`routing rules.${i}.assignee: "${rule.assignee}" is not a person of the chain config`);
   });
   const stageOwners = new Map((await tx.stage.findMany({ select: { key: true, ownerId: true } })).map((s) => [s.key, s.ownerId]));
-  const classes = await tx.errorClass.findMany({ where: { mergedIntoId: null } });
+  const classes = await perIds(scope, (ids) => tx.errorClass.findMany({ where: { mergedIntoId: null, ...(ids ? { id: { in: ids } } : {}) } }));
   let updated = 0;
   let reopened = 0;
   for (const c of classes) {
@@ -92,4 +114,37 @@ async function latestAttrs(tx: Tx, classId: number): Promise<Record<string, stri
   const latest = await tx.errorEvent.findFirst({ where: { errorClassId: classId }, orderBy: { occurredAt: 'desc' }, select: { stageRun: { select: { attrs: true } } } });
   const attrs = latest?.stageRun.attrs;
   return attrs && typeof attrs === 'object' && !Array.isArray(attrs) ? (attrs as Record<string, string | number>) : {};
+}
+
+/** New events of a class found by one classification pass: how many, and their first and last times. */
+export type ClassAddition = { n: number; first: Date; last: Date };
+
+/**
+ * Adds a pass's new events to their classes' figures without reading the classes' history (the
+ * classification after each ingestion must not grow with it): count, first and last seen; a
+ * resolved class seen again after its resolution is reopened (a regression). The dominant stage,
+ * category and owner stay until the weekly run brings every class up to date.
+ */
+export async function addToClassStats(tx: Tx, additions: ReadonlyMap<number, ClassAddition>): Promise<{ updated: number; reopened: number }> {
+  let reopened = 0;
+  const ids = [...additions.keys()];
+  const classes = await perIds(ids, (chunk) => tx.errorClass.findMany({ where: { id: { in: chunk! } }, select: { id: true, firstSeen: true, lastSeen: true, status: true, resolvedAt: true } }));
+  for (const c of classes) {
+    const a = additions.get(c.id)!;
+    const regressed = c.status === 'resolved' && c.resolvedAt !== null && a.last > c.resolvedAt;
+    await tx.errorClass.update({
+      where: { id: c.id },
+      data: {
+        eventCount: { increment: a.n },
+        firstSeen: c.firstSeen && c.firstSeen < a.first ? c.firstSeen : a.first,
+        lastSeen: c.lastSeen && c.lastSeen > a.last ? c.lastSeen : a.last,
+        ...(regressed ? { status: 'open' } : {}),
+      },
+    });
+    if (regressed) {
+      reopened += 1;
+      await tx.classDecision.create({ data: { classId: c.id, kind: 'status', value: { status: 'open', reason: 'regressed', seenAt: a.last.toISOString() }, actor: 'rollscope' } });
+    }
+  }
+  return { updated: classes.length, reopened };
 }

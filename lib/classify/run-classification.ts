@@ -1,8 +1,10 @@
 import type { Db } from '../db';
 import { inList } from '../sql';
-import { applyClassRules, gatherClassFacts, refreshClassStats } from './class-facts';
+import { addToClassStats, applyClassRules, gatherClassFacts, refreshClassStats, type ClassAddition } from './class-facts';
+import { compileRule, firstMatch, matchOf, type CompiledRule } from './class-rules';
 import type { TemplateMiner } from './miner';
-import { loadMiner, saveMiner } from './miner-store';
+import { loadMiner, rememberMiner, saveMiner } from './miner-store';
+import { attrsOf } from './reclassify';
 import type { CategoryConfig, RoutingConfig } from './rules';
 
 type Tx = Parameters<Parameters<Db['prisma']['$transaction']>[0]>[0];
@@ -10,41 +12,89 @@ export type ClassificationResult = { events: number; classesCreated: number; cla
 
 // Unclassified events are read in pages of this many, so memory stays flat on a large backlog.
 const PAGE = 5000;
+const NOTHING: ClassificationResult = { events: 0, classesCreated: 0, classesMerged: 0, classesUpdated: 0, reopened: 0, seconds: 0 };
+
+export type ClassificationDeps = {
+  db: Db;
+  categories: CategoryConfig;
+  routing: RoutingConfig;
+  now?: Date;
+  /**
+   * `touched` (classification at ingest): only the classes that got events or merges are brought
+   * up to date. `all` (the weekly run): every class is — so a change of the category or routing
+   * rules reaches classes that saw nothing new.
+   */
+  refresh?: 'touched' | 'all';
+};
 
 /**
  * Classifies every error event not classified yet: the template miner (with all it learned before)
  * gives each message a cluster, each cluster is an error class (created when new, merged when the
- * miner widened one template into another), then every class's figures, category and owner are
- * brought up to date. Manual decisions made in triage are kept (see class-facts.ts). One
- * transaction, so the saved miner and the classes always agree.
+ * miner widened one template into another); the first class rule that matches an event wins over
+ * its cluster's class. Then the classes' figures, categories and owners are brought up to date.
+ * Manual decisions made in triage are kept (see class-facts.ts). One transaction, so the saved
+ * miner and the classes always agree. Callers hold the classifier's lease (classifier-lease.ts).
  */
-export async function runClassification(deps: { db: Db; categories: CategoryConfig; routing: RoutingConfig; now?: Date }): Promise<ClassificationResult> {
+export async function runClassification(deps: ClassificationDeps): Promise<ClassificationResult> {
   const started = Date.now();
   const now = deps.now ?? new Date();
-  return deps.db.prisma.$transaction(
+  const result = await deps.db.prisma.$transaction(
     async (tx) => {
-      const miner = await loadMiner({ prisma: tx });
-      const learned = await learnPending(tx, miner);
+      const miner = await loadMiner(deps.db, tx);
+      const rules = (await tx.classRule.findMany({ orderBy: [{ position: 'asc' }, { id: 'asc' }] })).map((r) => compileRule({ id: r.id, classId: r.classId, match: matchOf(r) }));
+      const learned = await learnPending(tx, miner, rules.some((r) => r.needsAttrs));
+      // After an ingestion without failures there is nothing to do (and the miner need not be saved).
+      if (learned.length === 0 && deps.refresh === 'touched') return { ...NOTHING, seconds: (Date.now() - started) / 1000 };
       miner.consolidate();
       const classes = await syncClasses(tx, miner, [...new Set(learned.map((l) => l.cluster))]);
-      await assignEvents(deps.db.kind, tx, miner, classes.byKey, learned);
-      const facts = await gatherClassFacts(tx);
-      const touched = await refreshClassStats(tx, facts);
-      const rules = await applyClassRules(tx, facts, { categories: deps.categories, routing: deps.routing, now });
-      await saveMiner(tx, miner);
-      return { events: learned.length, classesCreated: classes.created, classesMerged: classes.merged, classesUpdated: touched + rules.updated, reopened: rules.reopened, seconds: (Date.now() - started) / 1000 };
+      const assigned = await assignEvents(deps.db.kind, tx, { miner, byKey: classes.byKey, rules, learned });
+      const { updated, reopened } = await refreshClasses(tx, { ...deps, now }, { assigned, created: classes.createdIds, merged: classes.touched });
+      await saveMiner(deps.db, tx, miner);
+      return { events: learned.length, classesCreated: classes.created, classesMerged: classes.merged, classesUpdated: updated, reopened, seconds: (Date.now() - started) / 1000 };
     },
-    { timeout: 600_000, maxWait: 60_000 },
+    { timeout: 600_000, maxWait: 600_000 },
   );
+  rememberMiner(deps.db);
+  return result;
 }
 
-type Learned = { eventId: number; cluster: number };
+type Learned = { eventId: number; cluster: number; message: string; stageKey: string; code: string | null; service: string; occurredAt: Date; attrs: unknown };
 
-async function learnPending(tx: Tx, miner: TemplateMiner): Promise<Learned[]> {
+/**
+ * Brings the classes up to date after a pass: every class (`all`), or only new classes and merge
+ * targets in full, and the other classes that got events by adding the new events to their figures.
+ */
+async function refreshClasses(tx: Tx, deps: ClassificationDeps & { now: Date }, changed: { assigned: Map<number, ClassAddition>; created: number[]; merged: number[] }): Promise<{ updated: number; reopened: number }> {
+  const opts = { categories: deps.categories, routing: deps.routing, now: deps.now };
+  if (deps.refresh !== 'touched') {
+    const facts = await gatherClassFacts(tx);
+    const stats = await refreshClassStats(tx, facts);
+    const ruled = await applyClassRules(tx, facts, opts);
+    return { updated: stats + ruled.updated, reopened: ruled.reopened };
+  }
+  const full = [...new Set([...changed.created, ...changed.merged])];
+  const facts = await gatherClassFacts(tx, full);
+  const stats = await refreshClassStats(tx, facts, full);
+  const ruled = await applyClassRules(tx, facts, opts, full);
+  const fullSet = new Set(full);
+  const added = await addToClassStats(tx, new Map([...changed.assigned].filter(([id]) => !fullSet.has(id))));
+  return { updated: stats + ruled.updated + added.updated, reopened: ruled.reopened + added.reopened };
+}
+
+/** The events not classified yet, each learned by the miner; their stage run's attributes only when a rule needs them. */
+async function learnPending(tx: Tx, miner: TemplateMiner, withAttrs: boolean): Promise<Learned[]> {
   const learned: Learned[] = [];
   for (let after = 0; ; ) {
-    const page = await tx.errorEvent.findMany({ where: { errorClassId: null, id: { gt: after } }, select: { id: true, message: true }, orderBy: { id: 'asc' }, take: PAGE });
-    for (const e of page) learned.push({ eventId: e.id, cluster: miner.add(e.message) });
+    const page = await tx.errorEvent.findMany({
+      where: { errorClassId: null, id: { gt: after } },
+      select: { id: true, message: true, stageKey: true, code: true, service: true, occurredAt: true, ...(withAttrs ? { stageRun: { select: { attrs: true } } } : {}) },
+      orderBy: { id: 'asc' },
+      take: PAGE,
+    });
+    for (const e of page) {
+      const attrs = 'stageRun' in e ? (e.stageRun as { attrs: unknown }).attrs : null;
+      learned.push({ eventId: e.id, cluster: miner.add(e.message), message: e.message, stageKey: e.stageKey, code: e.code, service: e.service, occurredAt: e.occurredAt, attrs });
+    }
     if (page.length < PAGE) return learned;
     after = page.at(-1)!.id;
   }
@@ -52,13 +102,16 @@ async function learnPending(tx: Tx, miner: TemplateMiner): Promise<Learned[]> {
 
 /**
  * Makes the classes match the miner: one per live cluster; a class whose cluster was merged away
- * is merged into the class of the surviving cluster (its events follow). Returns class ids by key.
+ * is merged into the class of the surviving cluster (the events it holds for the miner follow;
+ * those a class rule holds stay). Returns class ids by key, and the classes merges touched.
  */
-async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promise<{ byKey: Map<string, number>; created: number; merged: number }> {
-  const existing = await tx.errorClass.findMany({ select: { id: true, key: true, template: true, mergedIntoId: true } });
+async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promise<{ byKey: Map<string, number>; created: number; createdIds: number[]; merged: number; touched: number[] }> {
+  const existing = await tx.errorClass.findMany({ where: { rule: { is: null } }, select: { id: true, key: true, template: true, mergedIntoId: true } });
   const byKey = new Map(existing.map((c) => [c.key, c]));
   let created = 0;
   let merged = 0;
+  const touched: number[] = [];
+  const createdIds: number[] = [];
   const ensure = async (clusterId: number) => {
     const cluster = miner.getCluster(clusterId)!;
     const key = String(cluster.id);
@@ -68,52 +121,77 @@ async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promis
       if (found.template !== template) await tx.errorClass.update({ where: { id: found.id }, data: { template } });
       return found.id;
     }
+    // A class whose cluster the miner forgot (memory is bounded) takes the template's new cluster: no fork.
+    const orphan = existing.find((c) => c.template === template && c.mergedIntoId === null && /^\d+$/.test(c.key) && !miner.getCluster(Number(c.key)));
+    if (orphan) {
+      byKey.delete(orphan.key);
+      const adopted = { ...orphan, key };
+      await tx.errorClass.update({ where: { id: orphan.id }, data: { key } });
+      byKey.set(key, adopted);
+      return orphan.id;
+    }
     const made = await tx.errorClass.create({ data: { key, template }, select: { id: true, key: true, template: true, mergedIntoId: true } });
     byKey.set(key, made);
     created += 1;
+    createdIds.push(made.id);
     return made.id;
   };
   for (const clusterId of seen) await ensure(clusterId);
   for (const c of existing) {
+    if (!/^\d+$/.test(c.key)) continue;
     const survivor = miner.resolve(Number(c.key));
     if (survivor === Number(c.key) || c.mergedIntoId !== null) continue;
     const target = await ensure(survivor);
     await tx.errorClass.update({ where: { id: c.id }, data: { mergedIntoId: target, status: 'merged' } });
-    await tx.errorEvent.updateMany({ where: { errorClassId: c.id }, data: { errorClassId: target } });
+    await tx.errorEvent.updateMany({ where: { errorClassId: c.id, ruleId: null }, data: { errorClassId: target } });
+    await tx.errorEvent.updateMany({ where: { minerClassId: c.id }, data: { minerClassId: target } });
     await tx.classDecision.create({ data: { classId: c.id, kind: 'merge', value: { into: target, by: 'template' }, actor: 'rollscope' } });
+    touched.push(c.id, target);
     merged += 1;
   }
-  return { byKey: new Map([...byKey].map(([k, v]) => [k, v.id])), created, merged };
+  return { byKey: new Map([...byKey].map(([k, v]) => [k, v.id])), created, createdIds, merged, touched };
 }
 
-/** The class an event of this cluster belongs to, following merges made in triage. */
-async function finalClass(tx: Tx, classId: number, cache: Map<number, number>): Promise<number> {
-  const cached = cache.get(classId);
-  if (cached !== undefined) return cached;
-  let current = classId;
-  for (let hops = 0; hops < 100; hops += 1) {
-    const row = await tx.errorClass.findUniqueOrThrow({ where: { id: current }, select: { mergedIntoId: true } });
-    if (row.mergedIntoId === null) break;
-    current = row.mergedIntoId;
-  }
-  cache.set(classId, current);
-  return current;
+/** Each class's live class (itself, or the end of its chain of merges made in triage), read once per pass. */
+async function mergeTargets(tx: Tx): Promise<(classId: number) => number> {
+  const merged = new Map((await tx.errorClass.findMany({ where: { mergedIntoId: { not: null } }, select: { id: true, mergedIntoId: true } })).map((c) => [c.id, c.mergedIntoId!]));
+  return (classId) => {
+    let current = classId;
+    for (let hops = 0; hops < 100 && merged.has(current); hops += 1) current = merged.get(current)!;
+    return current;
+  };
 }
 
-async function assignEvents(kind: Db['kind'], tx: Tx, miner: TemplateMiner, byKey: Map<string, number>, learned: Learned[]): Promise<void> {
-  const byClass = new Map<number, number[]>();
-  const cache = new Map<number, number>();
-  for (const { eventId, cluster } of learned) {
-    const classId = await finalClass(tx, byKey.get(String(miner.resolve(cluster)))!, cache);
-    const ids = byClass.get(classId);
-    if (ids) ids.push(eventId);
-    else byClass.set(classId, [eventId]);
+/** Writes each event's class (its rule's, or its miner class's), rule and miner class; returns what each class got. */
+async function assignEvents(kind: Db['kind'], tx: Tx, opts: { miner: TemplateMiner; byKey: Map<string, number>; rules: CompiledRule[]; learned: Learned[] }): Promise<Map<number, ClassAddition>> {
+  const groups = new Map<string, number[]>();
+  const additions = new Map<number, ClassAddition>();
+  const live = await mergeTargets(tx);
+  const withAttrs = opts.rules.some((r) => r.needsAttrs);
+  for (const e of opts.learned) {
+    const minerClass = live(opts.byKey.get(String(opts.miner.resolve(e.cluster)))!);
+    const rule = firstMatch(opts.rules, { ...e, attrs: withAttrs ? attrsOf(e.attrs) : null });
+    const classId = rule ? live(rule.classId) : minerClass;
+    const key = `${classId}:${rule?.id ?? ''}:${minerClass}`;
+    const a = additions.get(classId);
+    if (!a) additions.set(classId, { n: 1, first: e.occurredAt, last: e.occurredAt });
+    else {
+      a.n += 1;
+      if (e.occurredAt < a.first) a.first = e.occurredAt;
+      if (e.occurredAt > a.last) a.last = e.occurredAt;
+    }
+    const ids = groups.get(key);
+    if (ids) ids.push(e.eventId);
+    else groups.set(key, [e.eventId]);
   }
-  for (const [classId, ids] of byClass) {
+  for (const [key, ids] of groups) {
+    const [classId, ruleId, minerClass] = key.split(':').map((v) => (v === '' ? null : Number(v)));
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const placeholders = inList(kind, chunk.length).replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 1}`);
-      await tx.$executeRawUnsafe(`UPDATE "ErrorEvent" SET "errorClassId" = ${kind === 'sqlite' ? '?' : '$1'} WHERE "id" IN (${placeholders})`, classId, ...chunk);
+      const placeholders = inList(kind, chunk.length).replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 3}`);
+      const p = kind === 'sqlite' ? ['?', '?', '?'] : ['$1', '$2', '$3'];
+      await tx.$executeRawUnsafe(`UPDATE "ErrorEvent" SET "errorClassId" = ${p[0]}, "ruleId" = ${p[1]}, "minerClassId" = ${p[2]} WHERE "id" IN (${placeholders})`, classId, ruleId, minerClass, ...chunk);
     }
   }
+  return additions;
 }

@@ -1,6 +1,7 @@
-// npm run ingest -- <file | directory | -> [--format ndjson|csv] [--json]
+// npm run ingest -- <file | directory | -> [--format ndjson|csv] [--json] [--no-classify]
 // Streams rollout records into the database; exits 1 when any line was rejected. --json prints the
 // summaries (and the process's peak memory) as one JSON object for scripts and benchmarks.
+// --no-classify leaves the new failures to the weekly run (a bulk load of history).
 import { parseArgs } from 'node:util';
 import { getDb } from '../db';
 import { getSettings } from '../env';
@@ -10,11 +11,11 @@ import { ingestFile, ingestStream, listInputFiles, prepareIngest } from '../inge
 import { runCli } from './run-cli';
 
 await runCli(async () => {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { format: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { format: { type: 'string' }, json: { type: 'boolean', default: false }, 'no-classify': { type: 'boolean', default: false } } });
   const format = values.format;
-  if (positionals.length === 0) throw new Error('usage: npm run ingest -- <file | directory | -> [--format ndjson|csv]');
+  if (positionals.length === 0) throw new Error('usage: npm run ingest -- <file | directory | -> [--format ndjson|csv] [--json] [--no-classify]');
   if (format !== undefined && format !== 'ndjson' && format !== 'csv') throw new Error(`--format: expected ndjson or csv, got "${format}"`);
-  const target = await prepareIngest(await getDb(), getSettings());
+  const target = await prepareIngest(await getDb(), getSettings(), { classify: !values['no-classify'] });
   const say = values.json ? () => undefined : (line: string) => console.log(line);
   const progress = (p: { records: number }) => {
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  ${p.records.toLocaleString('en-US')} records…`);

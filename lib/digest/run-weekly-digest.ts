@@ -25,8 +25,9 @@ export { DIGEST_LOCK };
 export const DEFAULT_RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Everything the e-mails are built from: the week's ranking, who owns what, open violations. */
-async function gatherDigestInput(db: Db, settings: DigestSettings, week: string, now: Date): Promise<DigestInput> {
-  const { ranking } = await classifyAndRank({ db, settings, week, now });
+/** `send`: the ranking goes out in this digest, so it is kept as reported (a retry uses the same ranking). */
+async function gatherDigestInput(db: Db, settings: DigestSettings, week: string, now: Date, send: boolean): Promise<DigestInput> {
+  const { ranking } = await classifyAndRank({ db, settings, week, now, freeze: send });
   const [owners, stages, violations, outcomes] = await Promise.all([
     db.prisma.owner.findMany({ orderBy: { id: 'asc' } }),
     db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true, ownerId: true } }),
@@ -102,7 +103,7 @@ type Leased = DigestDeps & { now: Date; week: string; clock: () => Date };
 type JobSummary = { week: string; outcome: object; sent: number; failed: number };
 
 async function runPreview(deps: Leased): Promise<JobSummary> {
-  const drafts = buildDigest(await gatherDigestInput(deps.db, deps.settings, deps.week, deps.now));
+  const drafts = buildDigest(await gatherDigestInput(deps.db, deps.settings, deps.week, deps.now, false));
   const previews = await writePreviews(path.join(deps.settings.outboxDir, 'preview', deps.week), drafts);
   if (deps.redirectTo) for (const d of drafts) await deps.mailer.send({ from: deps.settings.mailFrom, to: deps.redirectTo, subject: `[preview for ${d.recipient}] ${d.subject}`, html: renderHtml(d.email), text: renderText(d.email), messageId: `<preview.${Date.now()}.${Math.random().toString(36).slice(2)}@rollscope>`, fileName: `preview/${deps.week}/sent-${d.kind}-${d.recipient}.eml` });
   const outcome = { status: 'dry-run' as const, week: deps.week, drafts: drafts.map((d, i) => ({ kind: d.kind, recipient: d.recipient, subject: d.subject, preview: previews[i]! })) };
@@ -118,7 +119,7 @@ async function runLeased(deps: Leased, lease: Lease): Promise<JobSummary> {
   const retryUntil = deps.retryUntil ?? new Date(startedAt.getTime() + DEFAULT_RETRY_WINDOW_MS);
   const run = await db.prisma.digestRun.create({ data: { week: deps.week, trigger: deps.trigger ?? 'manual', startedAt, status: 'running', retryUntil } });
   try {
-    const drafts = buildDigest(await gatherDigestInput(db, deps.settings, deps.week, deps.now));
+    const drafts = buildDigest(await gatherDigestInput(db, deps.settings, deps.week, deps.now, true));
     const delivery = await deliverDigest({ db, mailer: deps.mailer, week: deps.week, from: deps.settings.mailFrom, drafts, runId: run.id, retry: deps.retry, beforeSend: lease.confirm, clock: deps.clock });
     const status = delivery.failed === 0 ? 'succeeded' : delivery.sent + delivery.skipped > 0 ? 'partial' : 'failed';
     const nextAttemptAt = await finishDigestRun(db, run, { status, finishedAt: deps.clock(), sent: delivery.sent, failed: delivery.failed, skipped: delivery.skipped, backoff: deps.backoff });

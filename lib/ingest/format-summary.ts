@@ -19,6 +19,8 @@ export function formatSummary(summary: IngestSummary | IngestSummary[]): string 
   ];
   const a = summary.admission;
   if (a && a.findings > 0) lines.push(`  admission rules: ${n(a.findings)} breach(es) found — ${n(a.opened)} violation(s) opened, ${n(a.reopened)} reopened (see /admission)`);
+  const c = summary.classification;
+  if (c && c.events > 0) lines.push(`  classified ${n(c.events)} new failure(s)${c.classesCreated ? `, ${n(c.classesCreated)} new error class(es)` : ''} (see /errors)`);
   for (const w of summary.warnings) lines.push(`  warning: ${w}`);
   for (const r of summary.rejections) lines.push(`  ${r.source}:${r.line}: ${r.kind === 'invalid' ? '' : `${r.kind}: `}${r.field ? `${r.field}: ` : ''}${r.reason}`);
   if (summary.rejected > summary.rejections.length) lines.push(`  … ${n(summary.rejected - summary.rejections.length)} more in the quarantine (ingest batch ${summary.batchId})`);

@@ -1,6 +1,10 @@
 import { checkNewRuns, type CheckResult } from '../admission/check';
 import type { AdmissionPolicy } from '../admission/config';
+import { withClassifier } from '../classify/classifier-lease';
+import { runClassification } from '../classify/run-classification';
+import type { CategoryConfig, RoutingConfig } from '../classify/rules';
 import type { Db } from '../db';
+import { refreshWeekInProgress } from '../rank/week-in-progress';
 import { describeDbError } from '../db-errors';
 import { failBatch, finishBatch, startBatch, sweepAbandonedBatches, type BatchLease } from './batches';
 import type { CheckedLine } from './check';
@@ -30,6 +34,8 @@ export type IngestSummary = {
   storeSeconds: number;
   /** The admission pass over the stored runs (null when it did not run); its time is in `seconds`. */
   admission: (Pick<CheckResult, 'findings' | 'opened' | 'reopened'> & { seconds: number }) | null;
+  /** The classification of the new failures (null when it did not run); its time is in `seconds`. */
+  classification: { events: number; classesCreated: number; seconds: number } | null;
   recordsPerSecond: number;
 };
 
@@ -43,6 +49,8 @@ export type IngestOptions = {
   timeZone: string;
   /** The admission rules checked on the stored runs right after ingestion (none when null). */
   admission: AdmissionPolicy | null;
+  /** The category and routing rules of the classification right after ingestion (none when null). */
+  classify: { categories: CategoryConfig; routing: RoutingConfig } | null;
   /** Warnings the parser raises while `lines` is read (e.g. unknown CSV columns); they end up in the summary. */
   warnings?: string[];
   onProgress?: (progress: { records: number; accepted: number; rejected: number }) => void;
@@ -74,6 +82,23 @@ async function checkAdmission(opts: IngestOptions, policy: AdmissionPolicy, summ
   }
 }
 
+/**
+ * The new failures classified at once (so a new class shows on /errors while the data is fresh),
+ * and the ranking of the week in progress refreshed; a failure here loses nothing: the weekly run
+ * classifies what is left.
+ */
+async function classifyNew(opts: IngestOptions, config: NonNullable<IngestOptions['classify']>, summary: IngestSummary): Promise<void> {
+  const started = performance.now();
+  try {
+    const r = await withClassifier(opts.db, () => runClassification({ db: opts.db, ...config, refresh: 'touched' }));
+    if (!r) summary.warnings.push('the new failures were not classified yet: another classification was still running after 10 minutes (it, or the weekly run, classifies them)');
+    else if (r.events > 0) await refreshWeekInProgress({ db: opts.db, timeZone: opts.timeZone });
+    if (r) summary.classification = { events: r.events, classesCreated: r.classesCreated, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    summary.warnings.push(`classification after ingestion failed (the weekly run classifies these failures): ${(error as Error).message}`);
+  }
+}
+
 const counts = (s: IngestSummary) => ({ accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected, conflicts: s.conflicts });
 
 /**
@@ -87,7 +112,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
   const started = now();
   await sweepAbandonedBatches(opts.db);
   const lease = await startBatch(opts.db, { source: opts.source, format: opts.format, now: new Date(started) });
-  const summary: IngestSummary = { batchId: lease.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, admission: null, recordsPerSecond: 0 };
+  const summary: IngestSummary = { batchId: lease.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, admission: null, classification: null, recordsPerSecond: 0 };
   const quarantine = new Quarantine(opts.db, lease.id, opts.source);
   const reject = async (entry: QuarantineEntry) => {
     summary.rejected += 1;
@@ -109,6 +134,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
   await finishBatch(opts.db, lease, counts(summary), new Date(now()));
   const seen = summary.accepted + summary.duplicates + summary.rejected;
   if (opts.admission && summary.accepted > 0) await checkAdmission(opts, opts.admission, summary);
+  if (opts.classify && summary.accepted > 0) await classifyNew(opts, opts.classify, summary);
   summary.seconds = (now() - started) / 1000;
   summary.recordsPerSecond = summary.seconds > 0 ? Math.round(seen / summary.seconds) : seen;
   return summary;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { admissionPolicyOf } from '../admission/config';
 import { loadChainConfig } from '../chain/config';
 import { getChain, syncChain } from '../chain/sync';
+import { loadCategoryConfig, loadRoutingConfig } from '../classify/rules';
 import type { Db } from '../db';
 import type { Settings } from '../env';
 import { checkLines } from './check';
@@ -11,21 +12,27 @@ import { ingestLines, type IngestOptions, type IngestSummary } from './ingest';
 import { splitJsonArray } from './json-array';
 import { parseInput, parseJsonLine, type InputFormat, type ParsedLine } from './parse';
 
-export type IngestTarget = Pick<IngestOptions, 'db' | 'lastStage' | 'timeZone' | 'admission'> & { stages: ReadonlySet<string>; maxLineBytes: number };
+export type IngestTarget = Pick<IngestOptions, 'db' | 'lastStage' | 'timeZone' | 'admission' | 'classify'> & { stages: ReadonlySet<string>; maxLineBytes: number };
 
 /**
  * What every ingestion needs from the database and settings; loads the chain on first use. The
  * admission rules (ROLLSCOPE_ADMISSION_FILE or the default) are checked after each ingestion unless
- * `admission` is false.
+ * `admission` is false; the new failures are classified (category and routing rules from their
+ * files or the defaults) unless `classify` is false.
  */
-export async function prepareIngest(db: Db, settings: Pick<Settings, 'chainFile' | 'timeZone' | 'maxLineBytes'> & Partial<Pick<Settings, 'admissionFile'>>, opts: { admission?: boolean } = {}): Promise<IngestTarget> {
+export async function prepareIngest(
+  db: Db,
+  settings: Pick<Settings, 'chainFile' | 'timeZone' | 'maxLineBytes'> & Partial<Pick<Settings, 'admissionFile' | 'categoriesFile' | 'routingFile'>>,
+  opts: { admission?: boolean; classify?: boolean } = {},
+): Promise<IngestTarget> {
   let chain = await getChain(db);
   if (chain.stages.length === 0) {
     await syncChain(db, loadChainConfig(settings.chainFile));
     chain = await getChain(db);
   }
   const admission = opts.admission === false ? null : admissionPolicyOf(settings.admissionFile ?? null);
-  return { db, stages: new Set(chain.stages.map((s) => s.key)), lastStage: chain.stages.at(-1)!.key, timeZone: settings.timeZone, maxLineBytes: settings.maxLineBytes, admission };
+  const classify = opts.classify === false ? null : { categories: loadCategoryConfig(settings.categoriesFile ?? null), routing: loadRoutingConfig(settings.routingFile ?? null) };
+  return { db, stages: new Set(chain.stages.map((s) => s.key)), lastStage: chain.stages.at(-1)!.key, timeZone: settings.timeZone, maxLineBytes: settings.maxLineBytes, admission, classify };
 }
 
 const EXTENSIONS: Record<string, InputFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.csv': 'csv' };

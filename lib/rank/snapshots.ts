@@ -7,14 +7,28 @@ type Summary = Omit<WeeklyRanking, 'week' | 'timeZone' | 'computedAt' | 'classes
 
 /**
  * Stores a week's ranking as its snapshot, replacing an earlier one of the same week (so running
- * the ranking twice leaves one snapshot with the same content).
+ * the ranking twice leaves one snapshot with the same content) — unless that one was sent in the
+ * week's digest (`frozenAt`): a reported ranking stays as it was, and its id is returned.
+ * `frozenAt` marks this one as sent.
  */
-export async function saveRankingSnapshot(db: Db, ranking: WeeklyRanking): Promise<number> {
+export async function saveRankingSnapshot(db: Db, ranking: WeeklyRanking, frozenAt: Date | null = null): Promise<number> {
+  try {
+    return await writeSnapshot(db, ranking, frozenAt);
+  } catch (error) {
+    // Another process stored the same week between our delete and insert (PostgreSQL): ours replaces it.
+    if ((error as { code?: string }).code !== 'P2002') throw error;
+    return writeSnapshot(db, ranking, frozenAt);
+  }
+}
+
+function writeSnapshot(db: Db, ranking: WeeklyRanking, frozenAt: Date | null): Promise<number> {
   const { week, timeZone, computedAt, classes, ...rest } = ranking;
   const summary: Summary = rest;
   return db.prisma.$transaction(async (tx) => {
+    const reported = await tx.rankingSnapshot.findFirst({ where: { week, frozenAt: { not: null } }, select: { id: true } });
+    if (reported) return reported.id;
     await tx.rankingSnapshot.deleteMany({ where: { week } });
-    const snapshot = await tx.rankingSnapshot.create({ data: { week, timeZone, computedAt: new Date(computedAt), summary: summary as unknown as object } });
+    const snapshot = await tx.rankingSnapshot.create({ data: { week, timeZone, computedAt: new Date(computedAt), frozenAt, summary: summary as unknown as object } });
     await tx.rankingEntry.createMany({
       data: classes.map((c) => {
         const { classId, rank, badge, in80, failures, failedRollouts, services, hosts, previousFailures, previousFailedRollouts, upliftRollouts, uplift, firstSeen, lastSeen, ...detail } = c;

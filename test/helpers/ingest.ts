@@ -21,10 +21,10 @@ export type RunSpec = {
 
 /**
  * Ingests stage runs given in a compact form; fails the test when any is rejected. The admission
- * pass after ingestion runs only with `admission` (a policy).
+ * pass after ingestion runs only with `admission` (a policy), the classification only with `classify`.
  */
-export async function ingestRuns(db: Db, runs: RunSpec[], timeZone = 'UTC', opts: { admission?: AdmissionPolicy } = {}): Promise<IngestSummary> {
-  const target = { ...(await prepareIngest(db, { chainFile: null, timeZone, maxLineBytes: 65536 }, { admission: false })), admission: opts.admission ?? null };
+export async function ingestRuns(db: Db, runs: RunSpec[], timeZone = 'UTC', opts: { admission?: AdmissionPolicy; classify?: boolean } = {}): Promise<IngestSummary> {
+  const target = { ...(await prepareIngest(db, { chainFile: null, timeZone, maxLineBytes: 65536 }, { admission: false, classify: opts.classify ?? false })), admission: opts.admission ?? null };
   const items = runs.map((r) => ({
     rollout: r.rollout,
     service: r.service ?? 'feed-api',

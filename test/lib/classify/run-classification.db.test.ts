@@ -31,7 +31,7 @@ describe('classification of error events', () => {
     const result = await classify();
     expect(result).toMatchObject({ events: 4, classesCreated: 2, classesMerged: 0 });
     const registry = await classOf('registry.example.com/v2/api/blobs: connection refused after 5s');
-    expect(registry).toMatchObject({ template: '<*> connection refused after <*>', eventCount: 3, dominantStage: 'image-pull', category: 'image-registry', ownerId: 'registry', ownerRule: 'stage-owner' });
+    expect(registry).toMatchObject({ template: '<*>: connection refused after <*>', eventCount: 3, dominantStage: 'image-pull', category: 'image-registry', ownerId: 'registry', ownerRule: 'stage-owner' });
     expect(registry.firstSeen?.toISOString()).toBe('2026-11-16T10:00:00.000Z');
     expect(registry.lastSeen?.toISOString()).toBe('2026-11-18T10:00:00.000Z');
     expect(await classOf('health check GET /healthz returned 503 after 3 attempts')).toMatchObject({ category: 'health-check', ownerId: 'sre' });

@@ -32,7 +32,7 @@ describe.runIf(HAS_CHROMIUM)('a digest e-mail in a real browser', () => {
         expect(errors).toEqual([]);
         const text = await page.locator('body').innerText();
         if (draft.kind === 'owner') {
-          expect(text).toContain('pull of <*> timed out after <*>');
+          expect(text).toContain('pull of <*>:<*> timed out after <*>');
           expect(await page.locator('table').count()).toBeGreaterThanOrEqual(3);
         } else {
           expect(text).toContain('END-TO-END SUCCESS');

@@ -33,7 +33,7 @@ describe('the weekly digest over SMTP', () => {
     const registry = smtp.received.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'registry-team@example.com')!;
     expect(registry.subject).toBe('[Rollscope] 2026-W47 · Image Registry: 1 error class, top uplift 50.0 pt');
     expect(registry.from?.value[0]).toMatchObject({ name: 'Rollscope', address: 'rollscope@test.example.com' });
-    expect(registry.text).toContain('pull of <*> timed out after <*>');
+    expect(registry.text).toContain('pull of <*>:<*> timed out after <*>');
     expect(registry.text).toMatch(/Failures \(vs last week\): 2 \(\+1\)/);
     expect(registry.text).toContain('Uplift: 50.00 pt (2 of 4)');
     expect(registry.text).toContain('pull of registry.example.com/user:2.0 timed out after 45s');

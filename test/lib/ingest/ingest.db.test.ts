@@ -9,7 +9,7 @@ let target: IngestTarget;
 
 beforeAll(async () => {
   t = await createTestDb();
-  target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 64 * 1024 }, { admission: false });
+  target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 64 * 1024 }, { admission: false, classify: false });
 });
 afterAll(async () => t?.close());
 beforeEach(async () => {

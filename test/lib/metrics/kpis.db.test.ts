@@ -23,7 +23,7 @@ describe('the overview KPIs', () => {
       ['2026-W47', 0.25, 1, 4],
     ]);
     expect(k.week).toBe('2026-W47');
-    expect(k.top.map((c) => [c.title, c.uplift, c.upliftRollouts, c.upliftOf])).toEqual([['pull of <*> timed out after <*>', 50, 2, 4], ['health check GET <*> returned <*> after <*> attempts', 25, 1, 4]]);
+    expect(k.top.map((c) => [c.title, c.uplift, c.upliftRollouts, c.upliftOf])).toEqual([['pull of <*>:<*> timed out after <*>', 50, 2, 4], ['health check GET <*> returned <*> after <*> attempts', 25, 1, 4]]);
     expect(k.openClasses).toBe(2);
     expect(k.targets.successRate).toBe(0.95);
   });

@@ -67,7 +67,7 @@ describe('the weekly ranking of error classes', () => {
     expect(ranking.classes.map((c) => c.template)).toEqual([
       'health check returned <*> after <*> attempts',
       'image pull failed: registry timeout after <*>',
-      'config key db.url missing (revision <*>',
+      'config key db.url missing (revision <*>)',
       'traffic shift stuck at <*> on pool web',
     ]);
     expect(ranking.classes.map((c) => c.rank)).toEqual([1, 2, 3, 4]);
