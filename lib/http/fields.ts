@@ -58,7 +58,7 @@ export const isoWeekSchema = z.string().refine(isUrlWeek, {
 });
 
 /** A whole number in [min, max] written in decimal digits (URL and form values are text). */
-function wholeNumber(min: number, max: number) {
+export function wholeNumber(min: number, max: number) {
   return z
     .string()
     .refine((s) => /^\d{1,10}$/.test(s) && Number(s) >= min && Number(s) <= max, {

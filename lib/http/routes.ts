@@ -5,6 +5,7 @@ import {
   admissionPageSchema, digestsPageSchema, forbiddenPageSchema, idSegmentSchema, noParamsSchema, quarantinePageSchema,
   ruleSegmentSchema, stageSegmentSchema, stagesPageSchema,
 } from './page-schemas';
+import { newRulePageSchema } from './rule-form';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -25,6 +26,9 @@ export const ROUTES: readonly RouteSpec[] = [
   page('/'),
   page('/errors', classFiltersSchema),
   page('/errors/[id]', noParamsSchema, idSegmentSchema),
+  page('/errors/rules'),
+  page('/errors/rules/new', newRulePageSchema),
+  page('/errors/rules/[id]', noParamsSchema, idSegmentSchema),
   page('/stages', stagesPageSchema),
   page('/stages/[key]', rangeSchema, stageSegmentSchema),
   page('/admission', admissionPageSchema),
@@ -44,19 +48,26 @@ export const ROUTES: readonly RouteSpec[] = [
 
 export type RouteMatch = { route: RouteSpec; segments: Record<string, string> };
 
-/** The route a path belongs to, with its dynamic segments as they stand in the path (still percent-encoded), or null. */
+/**
+ * The route a path belongs to, with its dynamic segments as they stand in the path (still
+ * percent-encoded), or null. As in Next's router, a static segment wins over a dynamic one
+ * (`/errors/rules` is the rules page, not the class "rules").
+ */
 export function matchRoute(pathname: string): RouteMatch | null {
   const parts = pathname.replace(/\/+$/, '').split('/').slice(1);
+  let best: (RouteMatch & { fixed: number }) | null = null;
   for (const route of ROUTES) {
     const pattern = route.path === '/' ? [] : route.path.split('/').slice(1);
     if (pattern.length !== parts.length) continue;
     const segments: Record<string, string> = {};
+    let fixed = 0;
     const fits = pattern.every((p, i) => {
       const dynamic = /^\[(\w+)\]$/.exec(p);
       if (dynamic) segments[dynamic[1]!] = parts[i]!;
+      else fixed += 1;
       return dynamic !== null || p === parts[i];
     });
-    if (fits) return { route, segments };
+    if (fits && (best === null || fixed > best.fixed)) best = { route, segments, fixed };
   }
-  return null;
+  return best && { route: best.route, segments: best.segments };
 }

@@ -50,16 +50,23 @@ export type ClassRow = {
 export const PAGE_SIZE = 50;
 const TREND_WEEKS = 8;
 
-export type ClassList = { weeks: string[]; week: string | null; range: { from: string; to: string } | null; rows: ClassRow[]; total: number; pageSize: number };
+/**
+ * `computedAt`: when the listed week's ranking was computed; `frozenAt`: when it was sent in the
+ * week's digest (it then stays as reported). Both null in range mode.
+ */
+export type ClassList = {
+  weeks: string[]; week: string | null; range: { from: string; to: string } | null; rows: ClassRow[]; total: number; pageSize: number;
+  computedAt: Date | null; frozenAt: Date | null;
+};
 
 export async function listErrorClasses(db: Db, filters: ClassFilters): Promise<ClassList> {
   const weeks = await listRankedWeeks(db);
   // The URL schema refuses reversed and over-long ranges; other callers fall back to the week.
   const range = filters.from && filters.to && filters.from <= filters.to && dayCount(filters.from, filters.to) <= MAX_RANGE_DAYS ? { from: filters.from, to: filters.to } : null;
   const week = filters.week && weeks.includes(filters.week) ? filters.week : (weeks[0] ?? null);
-  if (!week && !range) return { weeks, week: null, range: null, rows: [], total: 0, pageSize: PAGE_SIZE };
-  const all = range ? await rangeRows(db, range, filters.service) : await weekRows(db, week!, filters.service);
-  const rows = all
+  if (!week && !range) return { weeks, week: null, range: null, rows: [], total: 0, pageSize: PAGE_SIZE, computedAt: null, frozenAt: null };
+  const listed = range ? { rows: await rangeRows(db, range, filters.service), computedAt: null, frozenAt: null } : await weekRows(db, week!, filters.service);
+  const rows = listed.rows
     .filter((r) => (!filters.stage || r.stage === filters.stage) && (!filters.owner || r.ownerId === filters.owner || r.assigneeId === filters.owner))
     .filter((r) => (!filters.category || r.category === filters.category) && (!filters.badge || r.badge === filters.badge))
     .filter((r) => !filters.status || (filters.status === 'active' ? r.status === 'open' || r.status === 'acknowledged' : r.status === filters.status));
@@ -67,10 +74,10 @@ export async function listErrorClasses(db: Db, filters: ClassFilters): Promise<C
   const page = rows.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
   const last = range ? 0 : weeks.indexOf(week!);
   await addTrends(db, page, weeks.slice(last, last + TREND_WEEKS).reverse());
-  return { weeks, week: range ? null : week, range, rows: page, total: rows.length, pageSize: PAGE_SIZE };
+  return { weeks, week: range ? null : week, range, rows: page, total: rows.length, pageSize: PAGE_SIZE, computedAt: listed.computedAt, frozenAt: listed.frozenAt };
 }
 
-async function weekRows(db: Db, week: string, service: string | undefined): Promise<ClassRow[]> {
+async function weekRows(db: Db, week: string, service: string | undefined): Promise<{ rows: ClassRow[]; computedAt: Date; frozenAt: Date | null }> {
   const snapshot = await db.prisma.rankingSnapshot.findUniqueOrThrow({ where: { week }, include: { entries: { include: { errorClass: true } } } });
   let entries = snapshot.entries.filter((e) => e.errorClass.mergedIntoId === null);
   if (service) {
@@ -78,7 +85,7 @@ async function weekRows(db: Db, week: string, service: string | undefined): Prom
     const ids = new Set(withService.map((r) => r.errorClassId));
     entries = entries.filter((e) => ids.has(e.classId));
   }
-  return entries.map((e) => toRow(e));
+  return { rows: entries.map((e) => toRow(e)), computedAt: snapshot.computedAt, frozenAt: snapshot.frozenAt };
 }
 
 /** Classes by their failures in a range of days (change: vs the as long range before), ranked by failures; weekly-only figures are left empty. */

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSession, SESSION_COOKIE } from '../../lib/auth/sessions';
+import { createClassRule, deleteClassRule } from '../../lib/classify/class-rule-store';
+import { loadCategoryConfig, loadRoutingConfig } from '../../lib/classify/rules';
 import { openDb } from '../../lib/db';
 import { USERS } from './setup';
 
@@ -106,5 +108,37 @@ describe('server actions at their limits', () => {
     }
     expect(slow).toEqual([]);
     expect(await decisionCount()).toBe(before);
+  });
+
+  it('answers junk class-rule forms without a 5xx, each within 2 s, and changes no rule', async () => {
+    const db = await openDb(inject('databaseUrl'));
+    const deps = { db, actor: 'e2e', categories: loadCategoryConfig(null), routing: loadRoutingConfig(null), timeZone: 'UTC' };
+    const { rule } = await createClassRule(deps, { name: 'Junk target', match: { kind: 'template', pattern: 'junk target <*>' } });
+    try {
+      const save = await actionFields('/errors/rules/new', engineer, /<form[^>]*aria-label="Class rule"/);
+      const change = await actionFields('/errors/rules', engineer, /<form[^>]*aria-label="Delete Junk target"/);
+      const before = { rules: await db.prisma.classRule.findMany(), decisions: await decisionCount() };
+      const junk = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 10 }), fc.constantFrom('', '0', '-1', '1e20', 'NaN', 'regex', 'template', '(a)\\1', '<*>', String(rule.id)),
+        fc.integer({ min: 3000, max: 20_000 }).map((n) => 'y'.repeat(n)));
+      const fields = (names: string[]) => fc.array(fc.tuple(fc.constantFrom(...names), junk), { maxLength: 8 });
+      const ruleFields = ['name', 'kind', 'pattern', 'stage', 'errorCode', 'service', 'attrName', 'attrGlob', 'category', 'ownerId', 'assigneeId', 'trackerUrl', 'position', 'weeks', 'id'];
+      const slow: string[] = [];
+      // Every save form carries weeks=0 and every change form id=0, which the schemas refuse: junk never changes a rule.
+      for (const extra of fc.sample(fields(ruleFields), { numRuns: 40, seed: 20261201 })) {
+        const answer = await post('/errors/rules/new', engineer, [...save, ['weeks', '0'], ...extra]);
+        if (answer.status >= 500 || answer.ms > LIMIT_MS) slow.push(`save ${answer.status} in ${Math.round(answer.ms)} ms`);
+      }
+      for (const extra of fc.sample(fields(['op', 'id', 'position']), { numRuns: 40, seed: 20261202 })) {
+        const answer = await post('/errors/rules', engineer, [...change, ['id', '0'], ...extra]);
+        if (answer.status >= 500 || answer.ms > LIMIT_MS) slow.push(`change ${answer.status} in ${Math.round(answer.ms)} ms`);
+      }
+      expect(slow).toEqual([]);
+      const refused = await post('/errors/rules/new', engineer, [...save, ['name', 'x'], ['pattern', 'x <*>'], ['weeks', '53']]);
+      expect(refused.text).toContain('&quot;53&quot; is not a whole number from 1 to 52');
+      expect({ rules: await db.prisma.classRule.findMany(), decisions: await decisionCount() }).toEqual(before);
+    } finally {
+      await deleteClassRule(deps, rule.id);
+      await db.close();
+    }
   });
 });

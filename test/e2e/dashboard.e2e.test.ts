@@ -5,24 +5,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIngestToken } from '../../lib/auth/ingest-tokens';
 import { openDb } from '../../lib/db';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser';
-import { PASSWORD, USERS } from './setup';
+import { PASSWORD, USERS, signInPage } from './setup';
 
 const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'pages');
 let browser: Browser;
 const base = () => inject('baseUrl');
 
-async function signIn(role: keyof typeof USERS): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: ${m.text()}`));
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  await page.goto(`${base()}/login`);
-  await page.fill('input[name=email]', USERS[role]);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base()}/`);
-  return { page, errors };
-}
+const signIn = (role: keyof typeof USERS) => signInPage(browser, base(), USERS[role]);
 
 describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
   beforeAll(async () => {

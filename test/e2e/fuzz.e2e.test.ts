@@ -64,12 +64,13 @@ const pageHeaders = fc.oneof(
   fc.record({ accept: asciiHeader, 'accept-language': asciiHeader }),
 );
 
-function pageProbe(route: RouteSpec, cookie: string): fc.Arbitrary<Probe> {
+function pageProbe(route: RouteSpec, cookies: { viewer: string; engineer: string }): fc.Arbitrary<Probe> {
   const segment = fc.oneof(nasty, plausible.get('id')!, plausible.get('key')!).map((s) => encodeURIComponent(s) || 'x');
-  // One in five asks without a session, as a stranger would.
-  return fc.record({ segment, params: paramsOf(route), headers: pageHeaders, stranger: fc.integer({ min: 0, max: 4 }).map((n) => n === 0) }).map(({ segment, params, headers, stranger }) => {
+  // One in five asks without a session, as a stranger would; of the others, half as an engineer (the rule forms are theirs).
+  return fc.record({ segment, params: paramsOf(route), headers: pageHeaders, who: fc.integer({ min: 0, max: 4 }) }).map(({ segment, params, headers, who }) => {
     const path = `${route.path.replace(/\[\w+\]/g, segment)}?${new URLSearchParams(params).toString()}`;
-    return { method: 'GET', path, headers: stranger ? headers : { ...headers, cookie }, what: route.path };
+    const cookie = who === 0 ? null : who % 2 ? cookies.viewer : cookies.engineer;
+    return { method: 'GET', path, headers: cookie ? { ...headers, cookie } : headers, what: route.path };
   });
 }
 
@@ -138,6 +139,7 @@ const FIXED: string[] = [
   '/errors?from=2026-01-01&to=2026-12-31&sort=change', '/errors?page=10000', '/errors?week=9999-W52', '/quarantine?page=10000', '/admission?week=all',
   '/admission?week=2099-W53', '/digests?week=2000-W01', '/api/errors/export?from=2025-12-01&to=2026-11-30', `/errors?service=${'x'.repeat(200)}`,
   `/errors?service=${'x'.repeat(15_000)}`, '/errors/2147483647', '/digests/2147483647', '/stages/no-such-stage', '/admission/no-such-rule', '/admission/%E0%A4%A',
+  '/errors/rules', '/errors/rules/new?class=2147483647', '/errors/rules/new?class=1', '/errors/rules/2147483647', '/errors/rules/new?class=0', '/errors/rules/rules',
 ];
 
 async function send(probe: Probe): Promise<Outcome> {
@@ -180,6 +182,7 @@ const show = (o: Outcome) => `${o.probe.method} ${o.probe.path.slice(0, 160)}${o
 
 describe('every route under generated bad and extreme input', () => {
   let cookie = '';
+  let engineerCookie = '';
   let token = '';
 
   beforeAll(async () => {
@@ -187,6 +190,8 @@ describe('every route under generated bad and extreme input', () => {
     try {
       const viewer = await db.prisma.user.findUniqueOrThrow({ where: { email: USERS.viewer } });
       cookie = `${SESSION_COOKIE}=${(await createSession(db, viewer.id)).token}`;
+      const engineer = await db.prisma.user.findUniqueOrThrow({ where: { email: USERS.engineer } });
+      engineerCookie = `${SESSION_COOKIE}=${(await createSession(db, engineer.id)).token}`;
       token = await createIngestToken(db, 'e2e-fuzz');
     } finally {
       await db.close();
@@ -200,7 +205,8 @@ describe('every route under generated bad and extreme input', () => {
     const sample = <T>(arb: fc.Arbitrary<T>, n: number, offset: number) => fc.sample(arb, { numRuns: n, seed: SEED + offset });
     const probes: Probe[] = [
       ...FIXED.map((path): Probe => ({ method: 'GET', path, headers: { cookie }, what: 'fixed' })),
-      ...ROUTES.filter((r) => r.kind === 'page' || r.path === '/api/errors/export' || r.path === '/api/health').flatMap((r, i) => sample(pageProbe(r, cookie), r.kind === 'page' ? 30 : 25, i)),
+      ...FIXED.filter((path) => path.startsWith('/errors/rules')).map((path): Probe => ({ method: 'GET', path, headers: { cookie: engineerCookie }, what: 'fixed' })),
+      ...ROUTES.filter((r) => r.kind === 'page' || r.path === '/api/errors/export' || r.path === '/api/health').flatMap((r, i) => sample(pageProbe(r, { viewer: cookie, engineer: engineerCookie }), r.kind === 'page' ? 30 : 25, i)),
       ...sample(apiBodyProbe('/api/ingest', token, ingestBody()), 100, 100),
       ...sample(apiBodyProbe('/api/admission/check', token, preflightBody()), 100, 200),
     ];
@@ -235,7 +241,7 @@ describe('every route under generated bad and extreme input', () => {
     const get = (path: string) => fetch(`${base()}${path}`, { headers: { cookie }, redirect: 'manual' });
     const refused = [
       ['/stages?from=9999-12-30&to=9999-12-31', 'from'], ['/errors/99999999999999999999', 'id'], ['/errors?from=2026-13-01&to=2026-13-05', 'from'],
-      ['/stages/image-pull?from=2026-00-00', 'from'],
+      ['/stages/image-pull?from=2026-00-00', 'from'], ['/errors/rules/abc', 'id'], ['/errors/rules/new?class=-1', 'class'],
     ] as const;
     for (const [path, param] of refused) {
       const res = await get(path);

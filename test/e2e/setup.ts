@@ -43,3 +43,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rmSync(dataDir, { recursive: true, force: true });
   };
 }
+
+/**
+ * A new page of `browser` signed in as `email`, with every console error and page error collected
+ * (the tests assert there are none). Steps time out after `timeoutMs`, so a step that does not
+ * happen fails on its own line.
+ */
+export async function signInPage(browser: import('playwright-core').Browser, base: string, email: string, timeoutMs = 30_000): Promise<{ page: import('playwright-core').Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  page.setDefaultTimeout(timeoutMs);
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: ${m.text()}`));
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
+  return { page, errors };
+}

@@ -4,7 +4,8 @@ import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { formatCount } from '../../../lib/format';
 import { paramsOrThrow } from '../../../lib/http/params';
-import { classFiltersSchema, listErrorClasses, listFilterOptions, type ClassFilters } from '../../../lib/triage/list-classes';
+import { weekOfInstant } from '../../../lib/time/iso-week';
+import { classFiltersSchema, listErrorClasses, listFilterOptions, type ClassFilters, type ClassList } from '../../../lib/triage/list-classes';
 import { Sparkline } from '../../_components/sparkline';
 import { requireUser } from '../../_lib/auth';
 import { TriageBar } from './triage-bar';
@@ -12,6 +13,19 @@ import { TriageBar } from './triage-bar';
 export const dynamic = 'force-dynamic';
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
+const at = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+
+/** Whether the week's ranking is as sent in its digest, the week in progress, or a week not sent yet. */
+function RankingState({ list, timeZone }: { list: ClassList; timeZone: string }) {
+  if (!list.week || !list.computedAt) return null;
+  if (list.frozenAt) {
+    return <p className="subtle" data-ranking="reported">Ranking as reported in the digest on {at(list.frozenAt)}: it stays as it was sent (later class-rule changes do not alter it).</p>;
+  }
+  if (list.week === weekOfInstant(Date.now(), timeZone)) {
+    return <p className="subtle" data-ranking="in-progress">Week in progress: the ranking updates as data arrives; computed {at(list.computedAt)}.</p>;
+  }
+  return <p className="subtle" data-ranking="unsent">Computed {at(list.computedAt)}; not sent in a digest, so class-rule changes recompute it.</p>;
+}
 const query = (f: ClassFilters, patch: Partial<ClassFilters>) => new URLSearchParams(Object.entries({ ...f, ...patch }).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString();
 
 export default async function ErrorsPage({ searchParams }: { searchParams: Search }) {
@@ -26,7 +40,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
     return (
       <section className="panel empty">
         <h1>No ranked week yet</h1>
-        <p className="subtle">Error classes appear once failures are ingested and classified. Run <code>npm run classify</code>, or wait for the Friday digest.</p>
+        <p className="subtle">Error classes appear once failures are ingested and classified. Run <code>npm run classify</code>, or wait for the Friday digest. <a href="/errors/rules">Class rules</a> can be set up meanwhile.</p>
       </section>
     );
   }
@@ -42,11 +56,13 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   return (
     <>
       <h1>Error classes</h1>
+      <p><a href="/errors/rules">Class rules</a> <span className="subtle">— classes people define, which win over the template miner</span></p>
       <p className="subtle">
         {list.range
           ? `Days ${list.range.from} – ${list.range.to}, by failures (change vs the as long period before). Uplift and badges are weekly: pick a week for them.`
           : `Week ${list.week}, ranked by uplift (points of end-to-end success rate fixing the class would win), then failures. ★ = among the classes making 80% of failures.`}
       </p>
+      <RankingState list={list} timeZone={getSettings().timeZone} />
       <form className="filters" method="get" aria-label="Filters">
         {select('week', 'Week', list.weeks.map((w) => ({ value: w, label: w })))}
         <label>or from<input type="date" name="from" defaultValue={filters.from ?? ''} /></label>

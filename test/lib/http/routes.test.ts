@@ -34,6 +34,13 @@ describe('the route table', () => {
     expect(matchRoute('/nope')).toBeNull();
     expect(matchRoute('/errors/1/2')).toBeNull();
   });
+
+  it('prefers a static segment to a dynamic one, as Next does', () => {
+    expect(matchRoute('/errors/rules')?.route.path).toBe('/errors/rules');
+    expect(matchRoute('/errors/rules/new')?.route.path).toBe('/errors/rules/new');
+    expect(matchRoute('/errors/rules/7')).toMatchObject({ route: { path: '/errors/rules/[id]' }, segments: { id: '7' } });
+    expect(matchRoute('/errors/7')?.route.path).toBe('/errors/[id]');
+  });
 });
 
 describe('screening requests before they reach a route', () => {
@@ -52,6 +59,10 @@ describe('screening requests before they reach a route', () => {
       ['/admission/Not%20A%20Rule', 'id'],
       ['/digests/0', 'id'],
       ['/quarantine?batch=-1', 'batch'],
+      ['/errors/rules/new?class=0', 'class'],
+      ['/errors/rules/new?class=1&class=2', 'class'],
+      ['/errors/rules/abc', 'id'],
+      ['/errors/rules/99999999999', 'id'],
     ];
     for (const [url, param] of cases) {
       const answer = screen(url);
@@ -71,7 +82,7 @@ describe('screening requests before they reach a route', () => {
     const good = [
       '/', '/stages?from=2026-11-01&to=2026-11-20&grain=week&stages_sort=failures&stages_dir=desc', '/errors?stage=&service=&week=2026-W47&page=2&utm=x',
       '/errors/42', '/stages/image-pull', '/admission?week=all', '/admission/image-provenance', '/digests/7?x=1', '/quarantine?batch=3&page=2',
-      '/api/health', '/api/ingest', '/login?next=%2Ferrors', '/icon.svg', '/no-such-page',
+      '/api/health', '/api/ingest', '/login?next=%2Ferrors', '/icon.svg', '/no-such-page', '/errors/rules', '/errors/rules/new', '/errors/rules/new?class=12', '/errors/rules/3',
     ];
     for (const url of good) {
       expect(screen(url), url).toBeNull();
@@ -101,6 +112,8 @@ describe('screening requests before they reach a route', () => {
     fc.assert(fc.property(request, ({ route, segment, params }) => {
       const pathname = route.path.replace(/\[\w+\]/g, encodeURIComponent(segment) || 'x');
       const search = `?${new URLSearchParams(params).toString()}`;
+      // A segment spelling a static route ("rules", "new") is that route's path.
+      fc.pre(!ROUTES.some((r) => r !== route && r.path === pathname));
       const answer = screenRequest({ pathname, search });
       expect(matchRoute(pathname)?.route).toBe(route);
       if (answer) {
@@ -116,5 +129,6 @@ describe('the 400 page', () => {
   it('links to the page itself, or for a bad id to the list it came from', () => {
     expect(screen('/stages?grain=hour')?.body).toContain('<a href="/stages">Open /stages with its default values</a>');
     expect(screen('/errors/abc')?.body).toContain('<a href="/errors">Open /errors with its default values</a>');
+    expect(screen('/errors/rules/abc')?.body).toContain('<a href="/errors/rules">Open /errors/rules with its default values</a>');
   });
 });

@@ -6,13 +6,20 @@ import { getSettings } from '../../../../lib/env';
 import { formatCount } from '../../../../lib/format';
 import { paramsOrThrow } from '../../../../lib/http/params';
 import { idSegmentSchema } from '../../../../lib/http/page-schemas';
-import { getClassDetail } from '../../../../lib/triage/class-detail';
+import { getClassDetail, type Why } from '../../../../lib/triage/class-detail';
+import { describeMatch } from '../../../../lib/triage/rule-text';
 import { listFilterOptions } from '../../../../lib/triage/list-classes';
 import { requireUser } from '../../../_lib/auth';
 import { TriageBar } from '../triage-bar';
 
 export const dynamic = 'force-dynamic';
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '–');
+
+/** Why an event is in this class: its rule, or the template with this event's values highlighted. */
+function WhyCell({ why }: { why: Why }) {
+  if (why.kind === 'rule') return <>rule <a href={`/errors/rules/${why.ruleId}`}>{why.name}</a></>;
+  return <span className="mono" data-why="template">{why.segments.map((s, i) => (s.param ? <mark key={i} className="param">{s.text}</mark> : <span key={i}>{s.text}</span>))}</span>;
+}
 
 export default async function ErrorClassPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = paramsOrThrow(idSegmentSchema, await params);
@@ -21,6 +28,7 @@ export default async function ErrorClassPage({ params }: { params: Promise<{ id:
   const [c, options] = await Promise.all([getClassDetail(db, id), listFilterOptions(db)]);
   if (!c) notFound();
   const peak = Math.max(1, ...c.timeline.map((d) => d.failures));
+  const canEdit = hasRole(user, 'engineer');
   const counts = (title: string, rows: { key: string; n: number }[]) => (
     <div>
       <h3>{title}</h3>
@@ -32,13 +40,23 @@ export default async function ErrorClassPage({ params }: { params: Promise<{ id:
       <p><a href="/errors">← Error classes</a></p>
       <h1>{c.title}</h1>
       {c.mergedIntoId !== null && <p className="down">Merged into <a href={`/errors/${c.mergedIntoId}`}>class {c.mergedIntoId}</a>.</p>}
+      {c.rule && (
+        <p aria-label="Class rule">
+          Defined by <a href={`/errors/rules/${c.rule.id}`}>class rule {c.rule.position + 1}</a>: {describeMatch(c.rule.match)}.
+          {c.rule.trackerUrl && <> Tracked in <a href={c.rule.trackerUrl} rel="noreferrer noopener" target="_blank">{c.rule.trackerUrl}</a>.</>}
+        </p>
+      )}
+      {c.status === 'retired' && <p className="subtle">The class rule that defined this class was deleted; its events went back to the miner&apos;s classes.</p>}
+      {canEdit && c.mergedIntoId === null && c.status !== 'retired' && (
+        <p><a href={`/errors/rules/new?class=${c.id}`}>Split this class</a> <span className="subtle">— a class rule that takes some of its events (preview first)</span></p>
+      )}
       <p className="mono" aria-label="Template">{c.template.map((s, i) => (s.param ? <span key={i} className="param">{s.text}</span> : <span key={i}>{s.text}</span>))}</p>
       <section className="tiles">
         <div className="tile"><div className="label">Status</div><div className="value">{c.status}</div><div className="detail">{formatCount(c.eventCount)} events; first {when(c.firstSeen)}, last {when(c.lastSeen)}</div></div>
         <div className="tile"><div className="label">Owner</div><div className="value">{c.owner?.name ?? '–'}</div><div className="detail">{c.assignee ? `assigned to ${c.assignee.name}; ` : ''}chosen by {c.ownerSource === 'manual' ? 'a person' : `rule “${c.ownerRule}”`}</div></div>
         <div className="tile"><div className="label">Category</div><div className="value">{c.category}</div><div className="detail">{c.categorySource === 'manual' ? 'set by a person' : c.categoryRule ? `rule “${c.categoryRule}”` : 'no rule matched'}</div></div>
       </section>
-      {hasRole(user, 'engineer') && c.mergedIntoId === null && (
+      {canEdit && c.mergedIntoId === null && (
         <TriageBar
           classIds={[c.id]}
           owners={options.owners.filter((o) => o.kind === 'team').map((o) => ({ value: o.id, label: o.name }))}
@@ -59,8 +77,15 @@ export default async function ErrorClassPage({ params }: { params: Promise<{ id:
       <section className="panel">
         <h2>Latest events</h2>
         <table>
-          <thead><tr><th>When</th><th>Rollout</th><th>Service</th><th>Stage</th><th>Host</th><th>Message</th></tr></thead>
-          <tbody>{c.samples.map((e) => <tr key={e.id}><td>{when(e.occurredAt)}</td><td className="mono">{e.rolloutId}</td><td>{e.service}</td><td>{e.stageKey} #{e.attempt}</td><td>{e.host ?? '–'}</td><td className="mono">{e.message}</td></tr>)}</tbody>
+          <thead><tr><th>When</th><th>Rollout</th><th>Service</th><th>Stage</th><th>Host</th><th>Message</th><th>Why in this class</th></tr></thead>
+          <tbody>
+            {c.samples.map((e) => (
+              <tr key={e.id} data-event={e.id}>
+                <td>{when(e.occurredAt)}</td><td className="mono">{e.rolloutId}</td><td>{e.service}</td><td>{e.stageKey} #{e.attempt}</td><td>{e.host ?? '–'}</td>
+                <td className="mono">{e.message}</td><td data-why-cell><WhyCell why={e.why} /></td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </section>
       <section className="panel">
