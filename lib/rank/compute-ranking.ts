@@ -1,4 +1,5 @@
 import { ratio } from '../format';
+import type { ClassImpact, ClassToil, Impact } from './impact';
 
 /** The class ranking of one week (definitions of every figure: README, "Weekly ranking"). */
 export type ClassInfo = { id: number; firstSeen: number | null; resolvedAt: number | null };
@@ -22,7 +23,13 @@ export type RankedClass = {
   previousHosts: number;
   firstSeen: number | null;
   lastSeen: number;
-  /** Failed rollouts of the week whose only failing classes are this one … */
+  /** What a fix would gain (expected gain, its interval, the rollouts behind it; hidden behind); null in rankings stored before it existed. */
+  impact: ClassImpact | null;
+  /** What retries past it cost (attempts, time, manual retries); null when retries never met it. */
+  toil: ClassToil | null;
+  /** Place in the week's toil ranking (manual retries, then attempts lost, then time lost). */
+  toilRank: number | null;
+  /** Observed uplift: failed rollouts of the week whose only failing classes are this one … */
   upliftRollouts: number;
   /** … of this many finished rollouts … */
   upliftOf: number;
@@ -47,6 +54,8 @@ export type RankingInput = {
   /** The week's failed rollouts and its finished ones (succeeded + failed). */
   failedRollouts: string[];
   finishedRollouts: number;
+  /** Expected gain and toil per class (lib/rank/impact.ts). */
+  impact: Impact;
 };
 
 const TOP = 5;
@@ -82,7 +91,8 @@ function badgeOf(c: ClassInfo, events: EventFact[], previousFailures: number, in
   return 'ongoing';
 }
 
-/** Ranks the classes seen in the week: by uplift, then failures; marks the 80% of failures. */
+
+/** Ranks the classes seen in the week: in the fix order, then by observed uplift, then failures; marks the 80% of failures; orders the toil. */
 export function computeRanking(input: RankingInput): RankedClass[] {
   const byClass = new Map<number, { current: EventFact[]; previous: EventFact[] }>();
   for (const e of input.events) {
@@ -106,14 +116,18 @@ export function computeRanking(input: RankingInput): RankedClass[] {
       services: new Set(current.map((e) => e.service)).size, hosts: new Set(current.flatMap((e) => (e.host ? [e.host] : []))).size,
       previousServices: new Set(previous.map((e) => e.service)).size, previousHosts: new Set(previous.flatMap((e) => (e.host ? [e.host] : []))).size,
       firstSeen: c.firstSeen, lastSeen: last.occurredAt,
+      impact: input.impact.classes.get(c.id) ?? null, toil: input.impact.toil.get(c.id) ?? null, toilRank: null,
       upliftRollouts, upliftOf: input.finishedRollouts, uplift: (ratio(upliftRollouts, input.finishedRollouts) ?? 0) * 100,
       byStage: top(current.map((e) => e.stageKey)), byService: top(current.map((e) => e.service)), byHost: top(current.flatMap((e) => (e.host ? [e.host] : []))),
       sample: { message: last.message, occurredAt: last.occurredAt, rolloutId: last.rolloutId },
     });
   }
   markPareto(ranked);
-  ranked.sort((a, b) => b.upliftRollouts - a.upliftRollouts || b.failures - a.failures || a.classId - b.classId);
+  const place = new Map(input.impact.order.map((id, i) => [id, i]));
+  const placeOf = (r: RankedClass) => place.get(r.classId) ?? Number.MAX_SAFE_INTEGER;
+  ranked.sort((a, b) => placeOf(a) - placeOf(b) || b.upliftRollouts - a.upliftRollouts || b.failures - a.failures || a.classId - b.classId);
   ranked.forEach((r, i) => (r.rank = i + 1));
+  markToil(ranked);
   return ranked;
 }
 
@@ -126,4 +140,11 @@ function markPareto(ranked: RankedClass[]): void {
     r.in80 = true;
     covered += r.failures;
   }
+}
+
+/** The toil ranking: classes that cost retries, by manual retries, then attempts lost, then time lost. */
+function markToil(ranked: RankedClass[]): void {
+  const costly = ranked.filter((r) => r.toil !== null && r.toil.attemptsLost > 0);
+  costly.sort((a, b) => b.toil!.manual - a.toil!.manual || b.toil!.attemptsLost - a.toil!.attemptsLost || b.toil!.timeLostMs - a.toil!.timeLostMs || a.rank - b.rank);
+  costly.forEach((r, i) => (r.toilRank = i + 1));
 }

@@ -47,13 +47,15 @@ export async function getRankingSnapshot(db: Db, week: string): Promise<WeeklyRa
   const snapshot = await db.prisma.rankingSnapshot.findUnique({ where: { week }, include: { entries: { orderBy: { rank: 'asc' } } } });
   if (!snapshot) return null;
   const summary = snapshot.summary as unknown as Summary;
+  // Rankings stored before expected gain and toil existed have neither: null, not made up.
   const classes: WeeklyClass[] = snapshot.entries.map((e) => ({
     ...(e.detail as unknown as EntryDetail),
+    impact: (e.detail as Partial<EntryDetail>).impact ?? null, toil: (e.detail as Partial<EntryDetail>).toil ?? null, toilRank: (e.detail as Partial<EntryDetail>).toilRank ?? null,
     classId: e.classId, rank: e.rank, badge: e.badge as WeeklyClass['badge'], in80: e.in80, failures: e.failures, failedRollouts: e.failedRollouts, services: e.services, hosts: e.hosts,
     previousFailures: e.prevFailures, previousFailedRollouts: e.prevFailedRollouts, upliftRollouts: e.upliftRollouts, uplift: e.uplift,
     firstSeen: e.firstSeen?.getTime() ?? null, lastSeen: e.lastSeen?.getTime() ?? 0,
   }));
-  return { ...summary, week: snapshot.week, timeZone: snapshot.timeZone, computedAt: snapshot.computedAt.toISOString(), classes };
+  return { ...summary, fixTogether: summary.fixTogether ?? [], week: snapshot.week, timeZone: snapshot.timeZone, computedAt: snapshot.computedAt.toISOString(), classes };
 }
 
 /** The weeks that have a stored ranking, newest first. */

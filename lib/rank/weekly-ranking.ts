@@ -1,7 +1,9 @@
 import type { Db } from '../db';
 import { addDays, startOfDayInZone } from '../time/day';
 import { previousWeek, weekDays } from '../time/iso-week';
+import { readCohorts } from './cohorts';
 import { computeRanking, type EventFact, type RankedClass } from './compute-ranking';
+import { computeImpact, type ImpactAttempt, type JointGain } from './impact';
 import { computeChainFigures, computeStageFigures, type ChainFigures, type StageFigures, type StageTotals } from './stage-figures';
 
 export type ClassMeta = { key: string; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; ownerRule: string | null; status: string; dominantStage: string | null };
@@ -16,8 +18,13 @@ export type WeeklyRanking = {
   chain: ChainFigures;
   stages: StageFigures[];
   totals: { failures: number; classes: number; newClasses: number; regressed: number };
+  /** The gain of fixing the top 3 and the top 5 classes together (empty in rankings stored before it existed). */
+  fixTogether: JointGain[];
   classes: WeeklyClass[];
 };
+
+/** The sizes of the "fix together" sets shown on /errors and in the digest. */
+export const FIX_TOGETHER = [3, 5] as const;
 
 const CHUNK = 500;
 
@@ -46,7 +53,7 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
   const select = { id: true, errorClassId: true, rolloutId: true, service: true, stageKey: true, host: true, attempt: true, occurredAt: true, message: true, day: true } as const;
   const [chainStages, rollouts, prevRollouts, byDay, classes, current, previous] = await Promise.all([
     db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true } }),
-    db.prisma.rollout.findMany({ where: { day: { in: days } }, select: { id: true, outcome: true, failedRuns: true, manualCount: true } }),
+    db.prisma.rollout.findMany({ where: { day: { in: days } }, select: { id: true, service: true, outcome: true, failedRuns: true, manualCount: true } }),
     db.prisma.rollout.findMany({ where: { day: { in: prevDays } }, select: { id: true, outcome: true, failedRuns: true, manualCount: true } }),
     db.prisma.errorEvent.findMany({ where: { day: { in: [...days, ...prevDays] }, errorClassId: { not: null } }, select }),
     db.prisma.errorClass.findMany({ where: { mergedIntoId: null } }),
@@ -54,9 +61,26 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
     stageTotals(db, prevDays),
   ]);
   const failed = rollouts.filter((r) => r.outcome === 'failed').map((r) => r.id);
-  const ofFailed = await chunked(failed, (chunk) => db.prisma.errorEvent.findMany({ where: { rolloutId: { in: chunk }, errorClassId: { not: null } }, select }));
-  const latest = await chunked(failed, (chunk) => db.prisma.stageRun.groupBy({ by: ['rolloutId', 'stageKey'], where: { rolloutId: { in: chunk } }, _max: { attempt: true } }));
-  const events = new Map([...byDay, ...ofFailed].map((e) => [e.id, e]));
+  // Every attempt of the week's rollouts that failed somewhere (retried or not), with its error's class.
+  const troubled = rollouts.filter((r) => r.failedRuns > 0).map((r) => r.id);
+  const [ofTroubled, runs, cohorts] = await Promise.all([
+    chunked(troubled, (chunk) => db.prisma.errorEvent.findMany({ where: { rolloutId: { in: chunk }, errorClassId: { not: null } }, select: { ...select, stageRunId: true } })),
+    chunked(troubled, (chunk) => db.prisma.stageRun.findMany({ where: { rolloutId: { in: chunk } }, select: { id: true, rolloutId: true, stageKey: true, attempt: true, status: true, durationMs: true, manual: true } })),
+    readCohorts(db, rollouts.map((r) => r.id)),
+  ]);
+  const classOfRun = new Map(ofTroubled.map((e) => [e.stageRunId, e.errorClassId!]));
+  const attempts: ImpactAttempt[] = runs.map((r) => ({ rolloutId: r.rolloutId, stageKey: r.stageKey, attempt: r.attempt, status: r.status, durationMs: r.durationMs, manual: r.manual, classId: classOfRun.get(r.id) ?? null }));
+  const latest = new Map<string, number>();
+  for (const r of runs) {
+    const key = `${r.rolloutId}\u0000${r.stageKey}`;
+    if (r.attempt > (latest.get(key) ?? 0)) latest.set(key, r.attempt);
+  }
+  const impact = computeImpact({
+    stagePosition: new Map(chainStages.map((st, i) => [st.key, i])),
+    rollouts: rollouts.map((r) => ({ id: r.id, service: r.service, cohort: cohorts.get(r.id) ?? null, outcome: r.outcome })),
+    attempts,
+  });
+  const events = new Map([...byDay, ...ofTroubled].map((e) => [e.id, e]));
   const referenced = [...new Set([...events.values()].map((e) => e.rolloutId))];
   const outcomes = await chunked(referenced, (chunk) => db.prisma.rollout.findMany({ where: { id: { in: chunk } }, select: { id: true, outcome: true } }));
   const facts: EventFact[] = [...events.values()].map((e) => ({
@@ -71,9 +95,10 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
     classes: classes.map((c) => ({ id: c.id, firstSeen: c.firstSeen?.getTime() ?? null, resolvedAt: c.resolvedAt?.getTime() ?? null })),
     events: facts,
     outcomes: new Map(outcomes.map((o) => [o.id, o.outcome])),
-    latestAttempt: new Map(latest.map((l) => [`${l.rolloutId}\u0000${l.stageKey}`, l._max.attempt ?? 1])),
+    latestAttempt: latest,
     failedRollouts: failed,
     finishedRollouts: chain.finished,
+    impact,
   });
   const meta = new Map(classes.map((c) => [c.id, c]));
   const weekly: WeeklyClass[] = ranked.map((r) => {
@@ -83,6 +108,10 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
   return {
     week: opts.week, previousWeek: prev, timeZone: opts.timeZone, from: days[0]!, to: days[6]!, computedAt: (opts.now ?? new Date()).toISOString(), chain, stages,
     totals: { failures: ranked.reduce((a, r) => a + r.failures, 0), classes: ranked.length, newClasses: ranked.filter((r) => r.badge === 'new').length, regressed: ranked.filter((r) => r.badge === 'regressed').length },
+    fixTogether: FIX_TOGETHER.filter((k) => ranked.length >= k).map((k) => {
+      const top = ranked.slice(0, k);
+      return { k, classIds: top.map((r) => r.classId), gain: impact.jointGain(top.map((r) => r.classId)), sumOfGains: top.reduce((a, r) => a + (r.impact?.expectedGain ?? 0), 0) };
+    }),
     classes: weekly,
   };
 }

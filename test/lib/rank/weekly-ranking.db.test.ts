@@ -80,6 +80,29 @@ describe('the weekly ranking of error classes', () => {
     expect([c!.upliftRollouts, d!.upliftRollouts]).toEqual([0, 0]);
   });
 
+  it('ranks by expected gain: a rollout blocked by two classes is shared, a class a retry got past only costs toil', () => {
+    const [b, a, c, d] = ranking.classes;
+    // B blocks r2 and r7 alone and shares r3 (failed on A at image-pull and B at health-check) with A; A blocks r1.
+    expect([b!.impact!.blocked, b!.impact!.blockedRollouts, a!.impact!.blocked, a!.impact!.blockedRollouts]).toEqual([2.5, 3, 1.5, 2]);
+    expect(b!.impact!.expectedGain).toBeGreaterThan(a!.impact!.expectedGain);
+    expect(b!.impact!.low).toBeLessThanOrEqual(b!.impact!.expectedGain);
+    expect(b!.impact!.high).toBeGreaterThanOrEqual(b!.impact!.expectedGain);
+    // C and D never blocked a rollout; a retry got past both.
+    expect([c!.impact, d!.impact]).toEqual([null, null]);
+    // Toil: A retried in r1 and r2; C twice in r8; D once in r5; each attempt took 1 s.
+    expect(a!.toil).toEqual({ attemptsLost: 2, timeLostMs: 2000, manual: 0, rollouts: 2 });
+    expect(c!.toil).toEqual({ attemptsLost: 2, timeLostMs: 2000, manual: 0, rollouts: 1 });
+    expect(d!.toil).toEqual({ attemptsLost: 1, timeLostMs: 1000, manual: 0, rollouts: 1 });
+    expect(b!.toil).toBeNull();
+    expect([a!.toilRank, c!.toilRank, d!.toilRank, b!.toilRank]).toEqual([1, 2, 3, null]);
+    // Fixing the top 3 together: more than B alone (r3 needs A and B both), at most the 4 failed of 8 rollouts.
+    expect(ranking.fixTogether.map((j) => j.k)).toEqual([3]);
+    expect(ranking.fixTogether[0]!.gain).toBeGreaterThan(b!.impact!.expectedGain);
+    expect(ranking.fixTogether[0]!.gain).toBeLessThanOrEqual(50);
+    // C blocked nothing, so it adds nothing to B and A fixed together (A's "with the ones above").
+    expect(ranking.fixTogether[0]!.gain).toBeCloseTo(a!.impact!.withAbove!, 6);
+  });
+
   it('counts failures, failed rollouts, services and hosts for the week and the week before', () => {
     const [b, a, c] = ranking.classes;
     expect(a).toMatchObject({ failures: 4, previousFailures: 1, failedRollouts: 3, previousFailedRollouts: 1, affectedRollouts: 3, services: 1 });
@@ -116,5 +139,17 @@ describe('the weekly ranking of error classes', () => {
     expect(await t.db.prisma.rankingSnapshot.count({ where: { week: '2026-W47' } })).toBe(1);
     expect(await getRankingSnapshot(t.db, '2026-W47')).toEqual(stored);
     expect(await getRankingSnapshot(t.db, '2026-W40')).toBeNull();
+  });
+
+  it('keeps the ranking of a week as it was sent, expected gains and all, when new data arrives', async () => {
+    const sent = await classifyAndRank({ db: t.db, settings, week: '2026-W47', now: new Date('2026-11-22T18:00:00Z'), freeze: true });
+    await ingestRuns(t.db, [
+      { rollout: 'late1', stage: 'image-pull', at: at('21', '20:00'), message: A(90) },
+      { rollout: 'late2', stage: 'image-pull', at: at('21', '21:00'), message: A(91) },
+    ]);
+    const again = await classifyAndRank({ db: t.db, settings, week: '2026-W47', now: new Date('2026-11-23T09:00:00Z') });
+    expect(again.frozen).toEqual(sent.frozen);
+    expect(again.ranking).toEqual(sent.ranking);
+    expect(again.ranking.classes.find((c) => c.template.startsWith('image pull'))!.impact!.blocked).toBe(1.5);
   });
 });
