@@ -1,7 +1,7 @@
 import { getDb } from '../../lib/db';
 import { getSettings } from '../../lib/env';
-import { formatCount, formatDay, formatPercent, formatPointChange } from '../../lib/format';
-import { getKpis, type KpiWeek } from '../../lib/metrics/kpis';
+import { formatCount, formatDay, formatGainEvidence, formatInterval, formatPercent, formatPointChange, formatPoints } from '../../lib/format';
+import { getKpis, type KpiClass, type KpiWeek } from '../../lib/metrics/kpis';
 import { getOverview } from '../../lib/metrics/overview';
 import { StageTable } from '../_components/stage-table';
 import { Sparkline } from '../_components/sparkline';
@@ -61,10 +61,13 @@ export default async function OverviewPage() {
           </div>
         ))}
       </section>
-      <section className="panel">
-        <h2>Top 5 error classes by uplift{k.week ? ` · ${k.week}` : ''}</h2>
+      <section className="panel" data-top-classes>
+        <h2>Top 5 error classes by {k.rankedBy === 'gain' ? 'expected gain, in fix order' : 'observed uplift (ranked before expected gain existed)'}{k.week ? ` · ${k.week}` : ''}</h2>
         {k.top.length === 0 ? <p className="subtle">No ranked week yet: run <code>npm run classify</code>.</p> : (
-          <table><tbody>{k.top.map((c) => <tr key={c.id}><td><a href={`/errors/${c.id}?week=${k.week}`}>{c.title}</a>{c.badge !== 'ongoing' && <> <span className={`badge ${c.badge}`}>{c.badge}</span></>}</td><td>{c.ownerId ?? '–'}</td><td className="num" title={`${c.upliftRollouts} of ${c.upliftOf} rollouts`}>{c.uplift.toFixed(2)} pt</td></tr>)}</tbody></table>
+          <table>
+            <thead><tr><th>Class</th><th>Owner</th><th className="num">Expected gain</th><th className="num">Observed uplift</th></tr></thead>
+            <tbody>{k.top.map((c) => <TopClass key={c.id} c={c} week={k.week} />)}</tbody>
+          </table>
         )}
       </section>
       <section className="panel">
@@ -76,6 +79,20 @@ export default async function OverviewPage() {
         <StageTable stages={o.stages} />
       </section>
     </>
+  );
+}
+
+function TopClass({ c, week }: { c: KpiClass; week: string | null }) {
+  const i = c.impact;
+  return (
+    <tr>
+      <td><a href={`/errors/${c.id}?week=${week}`}>{c.title}</a>{c.badge !== 'ongoing' && <> <span className={`badge ${c.badge}`}>{c.badge}</span></>}</td>
+      <td>{c.ownerId ?? '–'}</td>
+      <td className="num" data-gain="" title={i ? `95% interval ${formatInterval(i.low, i.high)} pt; ${formatGainEvidence(i)}` : 'no expected gain this week'}>
+        {formatPoints(i?.expectedGain)}{i && <span className="note">{formatInterval(i.low, i.high)}</span>}
+      </td>
+      <td className="num" title={`${c.upliftRollouts} of ${c.upliftOf} rollouts`}>{formatPoints(c.uplift)}</td>
+    </tr>
   );
 }
 

@@ -2,7 +2,14 @@
  * An e-mail as a list of blocks, rendered twice: HTML for mail clients (tables and inline styles
  * only — no stylesheets, scripts or external images) and plain text with the same content.
  */
-export type Cell = { text: string; href?: string; tone?: 'good' | 'bad' | 'muted'; align?: 'right'; strong?: boolean; /** A second, smaller line (an example message). */ note?: string };
+/** A smaller line with a link in it: "fixing it may reveal <link>: the evidence". */
+export type Hint = { before: string; link: { text: string; href: string }; after: string };
+export type Cell = {
+  text: string; href?: string; tone?: 'good' | 'bad' | 'muted'; align?: 'right'; strong?: boolean;
+  /** A second, smaller line (an example message). */
+  note?: string;
+  hints?: Hint[];
+};
 export type Block =
   | { kind: 'heading'; text: string }
   | { kind: 'paragraph'; text: string; href?: string; linkText?: string }
@@ -25,8 +32,13 @@ function cellHtml(c: Cell, header = false): string {
   if (header) style.push('color:#5b6470', 'font-size:12px');
   const main = c.href ? `<a href="${escapeHtml(c.href)}" style="color:#2f6feb;text-decoration:none">${escapeHtml(c.text)}</a>` : escapeHtml(c.text);
   const note = c.note ? `<div style="font-weight:400;font-size:12px;color:#5b6470;margin-top:4px;word-break:break-all">${escapeHtml(c.note)}</div>` : '';
-  const body = main + note;
+  const body = main + note + (c.hints ?? []).map(hintHtml).join('');
   return `<${header ? 'th' : 'td'} style="${style.join(';')}">${body}</${header ? 'th' : 'td'}>`;
+}
+
+function hintHtml(h: Hint): string {
+  const link = `<a href="${escapeHtml(h.link.href)}" style="color:#2f6feb;text-decoration:none">${escapeHtml(h.link.text)}</a>`;
+  return `<div style="font-weight:400;font-size:12px;color:#5b6470;margin-top:4px">${escapeHtml(h.before)}${link}${escapeHtml(h.after)}</div>`;
 }
 
 function blockHtml(b: Block): string {
@@ -66,7 +78,8 @@ export function renderHtml(email: Email): string {
 
 function cellText(c: Cell): string {
   const main = c.href ? `${c.text} <${c.href}>` : c.text;
-  return c.note ? `${main}\n    ${c.note}` : main;
+  const hints = (c.hints ?? []).map((h) => `\n    ${h.before}${h.link.text} <${h.link.href}>${h.after}`).join('');
+  return (c.note ? `${main}\n    ${c.note}` : main) + hints;
 }
 
 function blockText(b: Block): string {

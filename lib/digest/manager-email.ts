@@ -1,8 +1,8 @@
-import { formatCount, formatPercent, formatPointChange } from '../format';
+import { formatCount, formatPercent, formatPointChange, formatPoints } from '../format';
 import type { RuleOutcome } from '../admission/outcomes';
 import type { WeeklyClass } from '../rank/weekly-ranking';
 import type { Block, Cell } from './blocks';
-import { stageTable, type DigestDraft, type DigestInput } from './sections';
+import { hasImpactFigures, stageTable, type DigestDraft, type DigestInput } from './sections';
 
 type Tone = Cell['tone'];
 const toneFor = (value: number | null, target: number): Tone => (value === null ? 'muted' : value >= target ? 'good' : 'bad');
@@ -24,13 +24,15 @@ export function buildManagerEmail(input: DigestInput, recipient: string, classes
     ],
   };
   const teams = input.owners.filter((o) => o.kind === 'team');
+  // Separate gains overlap (classes share rollouts): their sum is labelled as such, not as the gain of fixing them all.
+  const gains = hasImpactFigures(r);
   const byTeam: Cell[][] = teams.map((team) => {
     const theirs = open.filter((k) => k.ownerId === team.id);
     return [
       { text: team.name },
       { text: formatCount(theirs.length), align: 'right' },
       { text: formatCount(theirs.reduce((a, k) => a + k.failures, 0)), align: 'right' },
-      { text: `${theirs.reduce((a, k) => a + k.uplift, 0).toFixed(2)} pt`, align: 'right' },
+      { text: gains ? formatPoints(theirs.reduce((a, k) => a + (k.impact?.expectedGain ?? 0), 0)) : '–', align: 'right' },
       { text: formatCount(input.violations.filter((v) => v.ownerId === team.id).length), align: 'right' },
     ];
   });
@@ -60,7 +62,7 @@ export function buildManagerEmail(input: DigestInput, recipient: string, classes
         { kind: 'heading', text: 'Stages: first-pass success against target' },
         stageTable(input, r.stages),
         { kind: 'heading', text: 'Open error classes and violations by team' },
-        { kind: 'table', columns: ['Team', 'Open classes', 'Failures', 'Uplift if fixed', 'Open violations'], rows: byTeam, empty: 'No teams.' },
+        { kind: 'table', columns: ['Team', 'Open classes', 'Failures', 'Expected gain (sum of separate gains)', 'Open violations'], rows: byTeam, empty: 'No teams.' },
         { kind: 'heading', text: 'Admission rules: failed rollouts, violating vs compliant' },
         { kind: 'table', columns: ['Rule', 'Mode', 'Open violations', 'Violating failed', 'Compliant failed', 'If enforced'], rows: rules, empty: 'No admission rules are loaded.' },
       ],

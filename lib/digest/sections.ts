@@ -1,9 +1,12 @@
 /** Shapes shared by the digest e-mails: who is who, and the tables of classes, stages and violations. */
-import { formatCount, formatPercent, formatPointChange } from '../format';
+import {
+  formatCount, formatDuration, formatFixTogether, formatGain, formatGainEvidence, formatHiddenEvidence, formatPercent, formatPointChange, formatPoints,
+  formatWithAbove,
+} from '../format';
 import type { StageFigures } from '../rank/stage-figures';
 import type { WeeklyClass, WeeklyRanking } from '../rank/weekly-ranking';
 import type { RuleOutcome } from '../admission/outcomes';
-import type { Block, Cell, Email } from './blocks';
+import type { Block, Cell, Email, Hint } from './blocks';
 
 /** Who gets which e-mail of a week's digest, and what it says (rendered by blocks.ts). */
 export type DigestOwner = { id: string; name: string; kind: string; email: string; teamId: string | null; leadEmail: string | null };
@@ -23,6 +26,8 @@ export type DigestKind = 'owner' | 'lead' | 'manager';
 export type DigestDraft = { kind: DigestKind; recipient: string; ownerId: string | null; subject: string; email: Email };
 
 const EXAMPLE_CHARS = 160;
+/** Classes in an e-mail's toil table. */
+const TOIL_SHOWN = 5;
 export const signed = (n: number) => (n > 0 ? `+${formatCount(n)}` : n < 0 ? `−${formatCount(-n)}` : '±0');
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -30,19 +35,70 @@ export function classLink(input: DigestInput, c: WeeklyClass): string {
   return `${input.baseUrl}/errors/${c.classId}?week=${input.ranking.week}`;
 }
 
+/**
+ * Whether the ranking has expected gain and toil: rankings stored before they existed have none
+ * (every class null, no "fix together"), and their e-mails show "–" instead.
+ */
+export function hasImpactFigures(ranking: WeeklyRanking): boolean {
+  return ranking.fixTogether.length > 0 || ranking.classes.some((c) => c.impact !== null || c.toil !== null);
+}
+
+/** "fixing it may reveal <class>: 12 of the 15 rollouts of …", linked to the revealed class. */
+function revealHints(input: DigestInput, c: WeeklyClass): Hint[] {
+  return (c.impact?.hiddenBehind ?? []).map((h) => {
+    const b = input.ranking.classes.find((k) => k.classId === h.classId);
+    const href = `${input.baseUrl}/errors/${h.classId}?week=${input.ranking.week}`;
+    const link = { text: b ? clip(b.name ?? b.template, 120) : `class ${h.classId}`, href };
+    return { before: 'fixing it may reveal ', link, after: `: ${formatHiddenEvidence(h)}` };
+  });
+}
+
 export function classTable(input: DigestInput, classes: WeeklyClass[], opts: { owner?: boolean; empty: string }): Block {
   const names = new Map(input.owners.map((o) => [o.id, o.name]));
-  const columns = ['#', 'Error class (stage · category; example)', ...(opts.owner ? ['Owner'] : []), 'Failures (vs last week)', 'Failed rollouts', 'Uplift', 'Mark'];
+  const columns = [
+    '#', 'Error class (stage · category; example)', ...(opts.owner ? ['Owner'] : []), 'Failures (vs last week)', 'Failed rollouts',
+    'Expected gain (95% interval)', 'Observed uplift', 'Mark',
+  ];
+  const gainNote = (c: WeeklyClass) => (c.impact ? [formatGainEvidence(c.impact), formatWithAbove(c.impact)].filter(Boolean).join('; ') : undefined);
   const rows: Cell[][] = classes.map((c) => [
     { text: String(c.rank), align: 'right' },
-    { text: clip(c.name ?? c.template, 120), href: classLink(input, c), strong: true, note: `${c.dominantStage ?? '–'} · ${c.category}; e.g. ${clip(c.sample.message, EXAMPLE_CHARS)}` },
+    {
+      text: clip(c.name ?? c.template, 120), href: classLink(input, c), strong: true, note: `${c.dominantStage ?? '–'} · ${c.category}; e.g. ${clip(c.sample.message, EXAMPLE_CHARS)}`,
+      hints: revealHints(input, c),
+    },
     ...(opts.owner ? [{ text: names.get(c.ownerId ?? '') ?? c.ownerId ?? '–' }] : []),
     { text: `${formatCount(c.failures)} (${signed(c.failures - c.previousFailures)})`, align: 'right', tone: c.failures > c.previousFailures ? 'bad' : undefined },
     { text: `${formatCount(c.failedRollouts)} (last week ${formatCount(c.previousFailedRollouts)})`, align: 'right' },
-    { text: `${c.uplift.toFixed(2)} pt (${c.upliftRollouts} of ${formatCount(c.upliftOf)})`, align: 'right' },
+    { text: formatGain(c.impact), align: 'right', note: gainNote(c) },
+    { text: `${formatPoints(c.uplift)} (${c.upliftRollouts} of ${formatCount(c.upliftOf)})`, align: 'right' },
     { text: c.badge === 'ongoing' ? (c.in80 ? '80%' : '') : `${c.badge}${c.in80 ? ', 80%' : ''}`, tone: c.badge === 'new' || c.badge === 'regressed' || c.badge === 'escalating' ? 'bad' : 'muted' },
   ]);
   return { kind: 'table', columns, rows, empty: opts.empty };
+}
+
+/** The toil of `classes` (an owner's, a team's): the first of them in the week's toil order. */
+export function toilTable(input: DigestInput, classes: WeeklyClass[], empty: string): Block {
+  const costly = classes.filter((c) => c.toilRank !== null && c.toil !== null).sort((a, b) => a.toilRank! - b.toilRank!)
+    .slice(0, TOIL_SHOWN);
+  const rows: Cell[][] = costly.map((c) => [
+    { text: String(c.toilRank), align: 'right' },
+    { text: clip(c.name ?? c.template, 120), href: classLink(input, c), strong: true },
+    { text: formatCount(c.toil!.manual), align: 'right', tone: c.toil!.manual > 0 ? 'bad' : undefined },
+    { text: formatCount(c.toil!.attemptsLost), align: 'right' },
+    { text: formatDuration(c.toil!.timeLostMs), align: 'right' },
+    { text: formatCount(c.toil!.rollouts), align: 'right' },
+  ]);
+  const none = hasImpactFigures(input.ranking) ? empty : 'No toil figures: this week was ranked before they existed (–).';
+  const columns = ['Toil #', 'Error class', 'Manual retries', 'Attempts lost', 'Time lost', 'Rollouts'];
+  return { kind: 'table', columns, rows, empty: none };
+}
+
+/** "Fixing the top 3 together: +4.10 pt (…)" for the week's top 3 and top 5; `mine`: say how many of them are these. */
+export function fixTogetherList(input: DigestInput, mine?: WeeklyClass[]): Block | null {
+  if (input.ranking.fixTogether.length === 0) return null;
+  const ids = new Set(mine?.map((c) => c.classId));
+  const yours = (classIds: number[]) => (mine ? `; ${classIds.filter((id) => ids.has(id)).length} of them yours` : '');
+  return { kind: 'list', items: input.ranking.fixTogether.map((j) => `${formatFixTogether(j)}${yours(j.classIds)}`) };
 }
 
 export function stageTable(input: DigestInput, stages: StageFigures[]): Block {

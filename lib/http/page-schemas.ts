@@ -36,6 +36,9 @@ export const quarantinePageSchema = z.object({ batch: idSchema.optional(), page:
 /** /forbidden: the role the refused page needs. */
 export const forbiddenPageSchema = z.object({ need: oneOf(['viewer', 'engineer', 'admin']).optional() });
 
+/** /errors/<id>: the ranked week whose figures the class page shows (default: the newest that lists it). */
+export const classPageSchema = z.object({ week: isoWeekSchema.optional() });
+
 /** Path segments: a numeric id (/errors/<id>, /digests/<id>). */
 export const idSegmentSchema = z.object({ id: idSchema });
 /** /stages/<key>: a stage key. */

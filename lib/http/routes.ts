@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { classFiltersSchema } from '../triage/list-classes';
 import { rangeSchema } from '../metrics/stages';
 import {
-  admissionPageSchema, digestsPageSchema, forbiddenPageSchema, idSegmentSchema, noParamsSchema, quarantinePageSchema,
+  admissionPageSchema, classPageSchema, digestsPageSchema, forbiddenPageSchema, idSegmentSchema, noParamsSchema, quarantinePageSchema,
   ruleSegmentSchema, stageSegmentSchema, stagesPageSchema,
 } from './page-schemas';
 import { newRulePageSchema } from './rule-form';
@@ -25,7 +25,7 @@ const api = (path: string, search: ObjectSchema = noParamsSchema): RouteSpec => 
 export const ROUTES: readonly RouteSpec[] = [
   page('/'),
   page('/errors', classFiltersSchema),
-  page('/errors/[id]', noParamsSchema, idSegmentSchema),
+  page('/errors/[id]', classPageSchema, idSegmentSchema),
   page('/errors/rules'),
   page('/errors/rules/new', newRulePageSchema),
   page('/errors/rules/[id]', noParamsSchema, idSegmentSchema),

@@ -1,10 +1,20 @@
 import type { Db } from '../db';
 import type { Settings } from '../env';
+import type { ClassImpact } from '../rank/impact';
 import type { WeeklyRanking } from '../rank/weekly-ranking';
+import { readEntryFigures, readFixTogether } from '../triage/entry-detail';
 
 /** Managers' KPIs per ranked week (from the stored snapshots), with their targets. */
 export type KpiWeek = { week: string; successRate: number | null; firstPassYield: number | null; unattendedRate: number | null; rollouts: number };
-export type Kpis = { weeks: KpiWeek[]; targets: Settings['targets']; openClasses: number; openViolations: number; top: { id: number; title: string; uplift: number; upliftRollouts: number; upliftOf: number; badge: string; ownerId: string | null }[]; week: string | null };
+export type KpiClass = {
+  id: number; title: string; uplift: number; upliftRollouts: number; upliftOf: number; badge: string; ownerId: string | null;
+  /** Null where the class has none, and in rankings stored before expected gain existed. */
+  impact: ClassImpact | null;
+};
+/** `top`: the latest week's top classes in rank order; `rankedBy`: expected gain, or uplift for rankings stored before it existed. */
+export type Kpis = {
+  weeks: KpiWeek[]; targets: Settings['targets']; openClasses: number; openViolations: number; top: KpiClass[]; week: string | null; rankedBy: 'gain' | 'uplift';
+};
 
 const WEEKS = 8;
 
@@ -28,6 +38,11 @@ export async function getKpis(db: Db, targets: Settings['targets']): Promise<Kpi
     openClasses,
     openViolations,
     week: latest?.week ?? null,
-    top: entries.map((e) => ({ id: e.classId, title: e.errorClass.name ?? e.errorClass.template, uplift: e.uplift, upliftRollouts: e.upliftRollouts, upliftOf: (e.detail as { upliftOf?: number }).upliftOf ?? 0, badge: e.badge, ownerId: e.errorClass.ownerId })),
+    rankedBy: latest && readFixTogether(latest.summary) === null ? 'uplift' : 'gain',
+    top: entries.map((e) => {
+      const { upliftOf, impact } = readEntryFigures(e.detail);
+      const title = e.errorClass.name ?? e.errorClass.template;
+      return { id: e.classId, title, uplift: e.uplift, upliftRollouts: e.upliftRollouts, upliftOf, badge: e.badge, ownerId: e.errorClass.ownerId, impact };
+    }),
   };
 }

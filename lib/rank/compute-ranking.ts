@@ -1,5 +1,5 @@
 import { ratio } from '../format';
-import type { ClassImpact, ClassToil, Impact } from './impact';
+import { computeNoImpact, type ClassImpact, type ClassToil, type Impact } from './impact';
 
 /** The class ranking of one week (definitions of every figure: README, "Weekly ranking"). */
 export type ClassInfo = { id: number; firstSeen: number | null; resolvedAt: number | null };
@@ -23,7 +23,7 @@ export type RankedClass = {
   previousHosts: number;
   firstSeen: number | null;
   lastSeen: number;
-  /** What a fix would gain (expected gain, its interval, the rollouts behind it; hidden behind); null in rankings stored before it existed. */
+  /** What a fix would gain (expected gain, its interval, the rollouts behind it; hidden behind): zero when it blocked nothing; null in rankings stored before it existed. */
   impact: ClassImpact | null;
   /** What retries past it cost (attempts, time, manual retries); null when retries never met it. */
   toil: ClassToil | null;
@@ -116,7 +116,7 @@ export function computeRanking(input: RankingInput): RankedClass[] {
       services: new Set(current.map((e) => e.service)).size, hosts: new Set(current.flatMap((e) => (e.host ? [e.host] : []))).size,
       previousServices: new Set(previous.map((e) => e.service)).size, previousHosts: new Set(previous.flatMap((e) => (e.host ? [e.host] : []))).size,
       firstSeen: c.firstSeen, lastSeen: last.occurredAt,
-      impact: input.impact.classes.get(c.id) ?? null, toil: input.impact.toil.get(c.id) ?? null, toilRank: null,
+      impact: input.impact.classes.get(c.id) ?? computeNoImpact(input.impact.finished), toil: input.impact.toil.get(c.id) ?? null, toilRank: null,
       upliftRollouts, upliftOf: input.finishedRollouts, uplift: (ratio(upliftRollouts, input.finishedRollouts) ?? 0) * 100,
       byStage: top(current.map((e) => e.stageKey)), byService: top(current.map((e) => e.service)), byHost: top(current.flatMap((e) => (e.host ? [e.host] : []))),
       sample: { message: last.message, occurredAt: last.occurredAt, rolloutId: last.rolloutId },

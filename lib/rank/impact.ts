@@ -50,6 +50,10 @@ export type ClassImpact = {
   /** The gain of fixing this class together with every class ranked above it (null past the fix order's horizon). */
   withAbove: number | null;
 };
+/** The impact of a class that blocked no rollout this week. */
+export function computeNoImpact(finished: number): ClassImpact {
+  return { expectedGain: 0, low: 0, high: 0, blocked: 0, blockedRollouts: 0, finished, laterPass: null, laterPassFrom: { cohort: 0, service: 0, chain: 0 }, hiddenBehind: [], withAbove: null };
+}
 export type ClassToil = {
   /** Failed attempts of this class that were retried: the attempts it cost. */
   attemptsLost: number;
@@ -232,7 +236,8 @@ function poissonOne(seed: number): () => number {
   };
 }
 
-function bootstrap(contributions: readonly number[], finished: number, resamples: number, seed: number): [number, number] {
+/** The 95% interval of a class's gain, within what fixing anything could gain (`cap`, points). */
+function bootstrap(contributions: readonly number[], finished: number, resamples: number, seed: number, cap: number): [number, number] {
   if (resamples <= 0 || contributions.length === 0) return [0, 0];
   const draw = poissonOne(seed * 2654435761 + 1);
   const sums: number[] = [];
@@ -242,7 +247,7 @@ function bootstrap(contributions: readonly number[], finished: number, resamples
     sums.push((s / finished) * 100);
   }
   sums.sort((a, b) => a - b);
-  return [sums[Math.floor(0.025 * (resamples - 1))]!, sums[Math.ceil(0.975 * (resamples - 1))]!];
+  return [Math.min(cap, sums[Math.floor(0.025 * (resamples - 1))]!), Math.min(cap, sums[Math.ceil(0.975 * (resamples - 1))]!)];
 }
 
 /**
@@ -442,7 +447,7 @@ export function computeImpact(input: ImpactInput): Impact {
   const { order, withAbove } = computeFixOrder(gains, partners, jointGain);
   const classes = new Map<number, ClassImpact>();
   for (const [classId, c] of contributions) {
-    const [low, high] = bootstrap(c.values, finished, input.resamples ?? DEFAULT_RESAMPLES, classId);
+    const [low, high] = bootstrap(c.values, finished, input.resamples ?? DEFAULT_RESAMPLES, classId, (failedRollouts.length / finished) * 100);
     classes.set(classId, {
       expectedGain: gains.get(classId)!, low, high,
       blocked: c.blocked, blockedRollouts: c.rollouts, finished, laterPass: c.rollouts > 0 ? c.later / c.rollouts : null, laterPassFrom: c.from,

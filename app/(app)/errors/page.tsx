@@ -6,8 +6,8 @@ import { formatCount } from '../../../lib/format';
 import { paramsOrThrow } from '../../../lib/http/params';
 import { weekOfInstant } from '../../../lib/time/iso-week';
 import { classFiltersSchema, listErrorClasses, listFilterOptions, type ClassFilters, type ClassList } from '../../../lib/triage/list-classes';
-import { Sparkline } from '../../_components/sparkline';
 import { requireUser } from '../../_lib/auth';
+import { ClassTable, FixTogether, ToilTable } from './class-tables';
 import { TriageBar } from './triage-bar';
 
 export const dynamic = 'force-dynamic';
@@ -26,7 +26,39 @@ function RankingState({ list, timeZone }: { list: ClassList; timeZone: string })
   }
   return <p className="subtle" data-ranking="unsent">Computed {at(list.computedAt)}; not sent in a digest, so class-rule changes recompute it.</p>;
 }
+
+/** What the list shows and how it is ordered. */
+function describeList(list: ClassList, view: ClassFilters['view']): string {
+  if (list.range) {
+    return `Days ${list.range.from} – ${list.range.to}, by failures (change vs the as long period before). Expected gain, uplift, toil and badges are weekly: pick a week for them.`;
+  }
+  if (!list.hasImpact) {
+    return `Week ${list.week}, ranked by observed uplift, then failures: this ranking was stored before expected gain and toil existed, so they show as –. ★ = among the classes making 80% of failures.`;
+  }
+  if (view === 'toil') return `Week ${list.week}, toil: the classes retries got past (or tried to), by manual retries, then attempts lost, then time lost.`;
+  return `Week ${list.week}, ranked by expected gain in fix order: each class is the one whose fix adds the most to the classes above it. `
+    + 'Expected gain: the points of end-to-end success fixing the class would gain (95% interval below it), from the rollouts it blocked and how often '
+    + 'such rollouts pass the later stages; observed uplift: failed rollouts it alone failed. ★ = among the classes making 80% of failures.';
+}
+
+/** The two views of a week: the ranking by expected gain, and the toil. */
+function Tabs({ filters }: { filters: ClassFilters }) {
+  const tab = (view: ClassFilters['view'], label: string) => (
+    <a href={`/errors?${query(filters, { view, page: undefined, sort: undefined })}`} aria-current={filters.view === view ? 'page' : undefined}>{label}</a>
+  );
+  return <nav className="tabs" aria-label="Views">{tab('classes', 'Ranked by expected gain')}{tab('toil', 'Toil')}</nav>;
+}
+
 const query = (f: ClassFilters, patch: Partial<ClassFilters>) => new URLSearchParams(Object.entries({ ...f, ...patch }).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString();
+
+function emptyText(list: ClassList, view: ClassFilters['view']): string {
+  if (view !== 'toil') return 'No class matches these filters.';
+  if (list.range) return 'Toil is a weekly figure: pick a week.';
+  return list.hasImpact ? 'No retries got past a class that matches these filters.' : 'This week was ranked before toil existed: no toil figures.';
+}
+
+const SORT_LABELS: Record<ClassFilters['sort'], string> = { rank: 'rank', gain: 'expected gain', uplift: 'observed uplift', failures: 'failures', change: 'change', lastSeen: 'last seen' };
+const SORT_OPTIONS = Object.entries(SORT_LABELS).map(([value, label]) => ({ value, label }));
 
 export default async function ErrorsPage({ searchParams }: { searchParams: Search }) {
   const user = await requireUser('viewer', '/errors');
@@ -57,11 +89,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
     <>
       <h1>Error classes</h1>
       <p><a href="/errors/rules">Class rules</a> <span className="subtle">— classes people define, which win over the template miner</span></p>
-      <p className="subtle">
-        {list.range
-          ? `Days ${list.range.from} – ${list.range.to}, by failures (change vs the as long period before). Uplift and badges are weekly: pick a week for them.`
-          : `Week ${list.week}, ranked by uplift (points of end-to-end success rate fixing the class would win), then failures. ★ = among the classes making 80% of failures.`}
-      </p>
+      <p className="subtle" data-list-heading>{describeList(list, filters.view)}</p>
       <RankingState list={list} timeZone={getSettings().timeZone} />
       <form className="filters" method="get" aria-label="Filters">
         {select('week', 'Week', list.weeks.map((w) => ({ value: w, label: w })))}
@@ -73,7 +101,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
         {select('category', 'Category', options.categories.map((c) => ({ value: c, label: c })))}
         {select('status', 'Status', ['active', 'open', 'acknowledged', 'resolved', 'ignored'].map((s) => ({ value: s, label: s })))}
         {select('badge', 'Badge', ['new', 'regressed', 'escalating', 'ongoing'].map((s) => ({ value: s, label: s })))}
-        {select('sort', 'Sort', [{ value: 'rank', label: 'rank' }, { value: 'failures', label: 'failures' }, { value: 'change', label: 'change' }, { value: 'lastSeen', label: 'last seen' }])}
+        {filters.view === 'toil' ? <input type="hidden" name="view" value="toil" /> : select('sort', 'Sort', SORT_OPTIONS)}
         <button type="submit" className="secondary">Apply</button>
         <a href={`/api/errors/export?${query(filters, { page: undefined })}`}>Export CSV</a>
       </form>
@@ -85,40 +113,14 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
           mergeTargets={list.rows.map((r) => ({ value: String(r.id), label: `#${r.rank} ${r.title.slice(0, 60)}` }))}
         />
       )}
+      {!list.range && list.hasImpact && <Tabs filters={filters} />}
+      {filters.view === 'classes' && <FixTogether list={list} />}
       <section className="panel">
         <p className="subtle">{formatCount(list.total)} classes match.</p>
-        {list.rows.length === 0 ? (
-          <p className="subtle">No class matches these filters. <a href="/errors">Clear the filters</a>.</p>
+        {list.rows.length > 0 ? (
+          filters.view === 'toil' ? <ToilTable list={list} canTriage={canTriage} names={names} /> : <ClassTable list={list} canTriage={canTriage} names={names} />
         ) : (
-          <table>
-            <thead>
-              <tr>
-                {canTriage && <th aria-label="Select" />}
-                <th className="num">#</th><th>Class</th><th>Stage</th><th>Category</th><th>Owner</th><th>Status</th>
-                <th className="num">Failures</th><th className="num">{list.range ? "Rollouts hit" : "Failed rollouts"}</th><th className="num">Uplift</th><th>Trend</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.rows.map((r) => (
-                <tr key={r.id} data-class={r.id}>
-                  {canTriage && <td><input type="checkbox" name="ids" value={r.id} form="triage" aria-label={`select class ${r.id}`} /></td>}
-                  <td className="num">{r.rank}{r.in80 ? ' ★' : ''}</td>
-                  <td>
-                    <a href={`/errors/${r.id}`}>{r.title}</a>{' '}
-                    {r.badge && r.badge !== 'ongoing' && <span className={`badge ${r.badge}`}>{r.badge}</span>}
-                  </td>
-                  <td>{r.stage ?? '–'}</td>
-                  <td>{r.category}</td>
-                  <td>{names.get(r.ownerId ?? '') ?? '–'}{r.assigneeId ? ` · ${names.get(r.assigneeId) ?? r.assigneeId}` : ''}</td>
-                  <td>{r.status}</td>
-                  <td className="num" title={`last week ${r.previousFailures}`}>{formatCount(r.failures)} ({r.failures - r.previousFailures >= 0 ? '+' : ''}{r.failures - r.previousFailures})</td>
-                  <td className="num">{formatCount(r.failedRollouts)}</td>
-                  <td className="num" title={`${r.upliftRollouts} of ${r.upliftOf} rollouts`}>{list.range ? '–' : `${r.uplift.toFixed(2)} pt`}</td>
-                  <td><Sparkline points={r.trend.map((p) => ({ label: p.week, value: p.failures }))} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <p className="subtle">{emptyText(list, filters.view)} <a href="/errors">Clear the filters</a>.</p>
         )}
         <div className="pager">
           {filters.page > 1 && <a href={`/errors?${query(filters, { page: filters.page - 1 })}`}>← Previous</a>}

@@ -1,10 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderHtml, renderText } from '../../../lib/digest/blocks';
 import { buildDigest } from '../../../lib/digest/build-digest';
 import { deliverDigest } from '../../../lib/digest/deliver';
 import { runWeeklyDigest } from '../../../lib/digest/run-weekly-digest';
 import { createMailer } from '../../../lib/mail/mailer';
+import { classifyAndRank } from '../../../lib/rank/classify-and-rank';
+import { getRankingSnapshot } from '../../../lib/rank/snapshots';
 import { EXPECTED_KIND, type TestDb } from '../../helpers/db';
 import { ALL_RECIPIENTS, MANAGER, WEEK, createDigestDb, digestSettings } from '../../helpers/digest-fixture';
+import { ingestRuns } from '../../helpers/ingest';
+import { makeOldSnapshot } from '../../helpers/old-snapshot';
 import { startSmtpServer, type TestSmtp } from '../../helpers/smtp';
 
 const FAST_RETRY = { attempts: 3, baseDelayMs: 5 };
@@ -25,17 +30,24 @@ async function setup(behaviour: Parameters<typeof startSmtpServer>[0] = {}) {
 
 describe('the weekly digest over SMTP', () => {
   it(`sends owners, team leads and managers the right content, as HTML and text (${EXPECTED_KIND})`, async () => {
-    const { smtp, run } = await setup();
+    const { t, smtp, run } = await setup();
     const outcome = await run();
     expect(outcome).toMatchObject({ status: 'sent', delivery: { sent: ALL_RECIPIENTS.length, failed: 0, skipped: 0 } });
     expect(smtp.recipients()).toEqual(ALL_RECIPIENTS);
 
     const registry = smtp.received.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'registry-team@example.com')!;
-    expect(registry.subject).toBe('[Rollscope] 2026-W47 · Image Registry: 1 error class, top uplift 50.0 pt');
+    const pull = (await getRankingSnapshot(t.db, WEEK))!.classes.find((c) => c.ownerId === 'registry')!;
+    expect(pull.impact).not.toBeNull();
+    const gain = `${pull.impact!.expectedGain.toFixed(2)} pt`;
+    expect(registry.subject).toBe(`[Rollscope] 2026-W47 · Image Registry: 1 error class, top expected gain ${gain}`);
     expect(registry.from?.value[0]).toMatchObject({ name: 'Rollscope', address: 'rollscope@test.example.com' });
     expect(registry.text).toContain('pull of <*>:<*> timed out after <*>');
     expect(registry.text).toMatch(/Failures \(vs last week\): 2 \(\+1\)/);
-    expect(registry.text).toContain('Uplift: 50.00 pt (2 of 4)');
+    expect(registry.text).toContain('Observed uplift: 50.00 pt (2 of 4)');
+    expect(registry.text).toContain(`Expected gain (95% interval): ${gain} (`);
+    expect(registry.text).toMatch(/blocked 2 of 4 finished rollouts; later stages passed ~\d+%/);
+    expect(registry.text).toContain('Toil: what retries past your classes cost');
+    expect(registry.text).toContain('No retries got past your classes this week.');
     expect(registry.text).toContain('pull of registry.example.com/user:2.0 timed out after 45s');
     expect(registry.html).toMatch(/href="https:\/\/rollscope\.example\.com\/errors\/\d+\?week=2026-W47"/);
     expect(registry.text).toContain('Image pull');
@@ -48,6 +60,7 @@ describe('the weekly digest over SMTP', () => {
     const manager = smtp.received.find((m) => m.subject?.includes('KPIs'))!;
     expect(manager.subject).toBe('[Rollscope] 2026-W47 KPIs: success 25.0% (+25.0 pt), unattended 100.0%, 1 new error class');
     expect(manager.text).toMatch(/End-to-end success: 25\.0% \(1 of 4; \+25\.0 pt; target 95\.0%\)/);
+    expect(manager.text).toContain(`Image Registry | Open classes: 1 | Failures: 2 | Expected gain (sum of separate gains): ${gain}`);
     const lead = smtp.received.find((m) => m.subject?.startsWith('[Rollscope] 2026-W47 · SRE lead summary'))!;
     expect(lead.text).toContain('Top 10 overall');
     expect(lead.text).toContain('New: health check GET <*> returned <*> after <*> attempts');
@@ -127,6 +140,67 @@ describe('the weekly digest over SMTP', () => {
     expect(m.lastError).toBeTruthy();
     expect(m.html).toContain('Pipeline KPIs');
     expect(await t.db.prisma.digestRun.findFirstOrThrow({ orderBy: { id: 'desc' } })).toMatchObject({ status: 'failed' });
+  });
+});
+
+describe('expected gain, fix together, toil and "may reveal" in the digest', () => {
+  const ownerText = (smtp: TestSmtp, to: string) => smtp.received.find((m) => m.to && !Array.isArray(m.to) && m.to.text === to)!;
+
+  it(`shows the toil a retried class cost and the gain of fixing the top 3 together (${EXPECTED_KIND})`, async () => {
+    const { t, smtp, run } = await setup();
+    await ingestRuns(t.db, [
+      // r5 gets past a pull timeout by a manual retry after 3 h 12 min: toil, no failed rollout.
+      { rollout: 'r5', stage: 'image-pull', at: '2026-11-20T09:00:00Z', message: 'pull of registry.example.com/feed:1.4 timed out after 33s', durationMs: 11_520_000 },
+      { rollout: 'r5', stage: 'image-pull', attempt: 2, at: '2026-11-20T12:15:00Z', manual: true },
+      { rollout: 'r5', stage: 'monitor-attach', at: '2026-11-20T12:30:00Z' },
+      // r6 fails on a third class, so there is a top 3.
+      { rollout: 'r6', stage: 'config-sync', at: '2026-11-20T13:00:00Z', message: 'config key db.url missing (revision 7)' },
+    ], 'Europe/Berlin');
+    await run();
+    const registry = ownerText(smtp, 'registry-team@example.com');
+    expect(registry.text).toMatch(/- 1 \| Error class: pull of <\*>:<\*> timed out after <\*> <https:\/\/rollscope\.example\.com\/errors\/\d+\?week=2026-W47> \| Manual retries: 1 \| Attempts lost: 1 \| Time lost: 3 h 12 min \| Rollouts: 1$/m);
+    expect(registry.text).toMatch(/Fixing the top 3 together: \+\d+\.\d\d pt \(their separate gains add up to \d+\.\d\d pt[^)]*\); 1 of them yours/);
+    expect(registry.html).toContain('Toil #');
+    const ranking = (await getRankingSnapshot(t.db, WEEK))!;
+    expect(ranking.fixTogether.map((j) => j.k)).toEqual([3]);
+    const lead = smtp.received.find((m) => m.subject?.startsWith('[Rollscope] 2026-W47 · Image Registry lead summary'))!;
+    expect(lead.text).toContain("Toil: what retries past your team's classes cost");
+    expect(lead.text).toMatch(/Fixing the top 3 together: \+\d+\.\d\d pt .*; 1 of them yours/);
+  });
+
+  it(`says which class fixing one may reveal, linked, with its evidence (${EXPECTED_KIND})`, async () => {
+    const t = await createDigestDb();
+    open.push(t);
+    const settings = digestSettings();
+    const { ranking } = await classifyAndRank({ db: t.db, settings, week: WEEK });
+    const pull = ranking.classes.find((c) => c.ownerId === 'registry')!;
+    const health = ranking.classes.find((c) => c.ownerId === 'sre')!;
+    pull.impact!.hiddenBehind = [{ classId: health.classId, stageKey: 'health-check', rollouts: 12, of: 15, group: 'release feed@1.4', groups: 2 }];
+    const owners = await t.db.prisma.owner.findMany();
+    const stages = await t.db.prisma.stage.findMany({ select: { key: true, name: true, ownerId: true } });
+    const drafts = buildDigest({ ranking, owners, stages, violations: [], admission: [], managers: [MANAGER], baseUrl: settings.baseUrl, targets: settings.targets });
+    const registry = drafts.find((d) => d.recipient === 'registry-team@example.com')!;
+    const link = `https://rollscope.example.com/errors/${health.classId}?week=2026-W47`;
+    expect(renderText(registry.email)).toContain(
+      `fixing it may reveal ${health.template} <${link}>: 12 of the 15 rollouts of release feed@1.4 that got past this class's stage then failed with that class at health-check; seen in 2 services or cohorts`,
+    );
+    expect(renderHtml(registry.email)).toContain(`fixing it may reveal <a href="${link}"`);
+    expect(renderText(drafts.find((d) => d.recipient === 'sre-team@example.com')!.email)).not.toContain('may reveal');
+  });
+
+  it(`shows – for a week ranked before expected gain and toil existed, and sends it all the same (${EXPECTED_KIND})`, async () => {
+    const { t, smtp, settings, run } = await setup();
+    await classifyAndRank({ db: t.db, settings, week: WEEK });
+    await makeOldSnapshot(t.db, WEEK);
+    expect(await run()).toMatchObject({ status: 'sent', delivery: { sent: ALL_RECIPIENTS.length, failed: 0 } });
+    const registry = ownerText(smtp, 'registry-team@example.com');
+    expect(registry.subject).toBe('[Rollscope] 2026-W47 · Image Registry: 1 error class');
+    expect(registry.text).toContain('Expected gain (95% interval): – | Observed uplift: 50.00 pt (2 of 4)');
+    expect(registry.text).toContain('No toil figures: this week was ranked before they existed (–).');
+    expect(registry.text).not.toContain('Fixing the top');
+    expect(registry.text).not.toMatch(/NaN|undefined|null/);
+    const manager = smtp.received.find((m) => m.subject?.includes('KPIs'))!;
+    expect(manager.text).toContain('Image Registry | Open classes: 1 | Failures: 2 | Expected gain (sum of separate gains): – |');
   });
 });
 

@@ -4,6 +4,7 @@ import { getKpis } from '../../../lib/metrics/kpis';
 import { classifyAndRank } from '../../../lib/rank/classify-and-rank';
 import type { TestDb } from '../../helpers/db';
 import { createDigestDb, digestSettings } from '../../helpers/digest-fixture';
+import { makeOldSnapshot } from '../../helpers/old-snapshot';
 
 let t: TestDb;
 const settings = digestSettings({ timeZone: 'UTC' });
@@ -16,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('the overview KPIs', () => {
-  it('gives each ranked week its KPIs, oldest first, with the top classes of the latest week', async () => {
+  it('gives each ranked week its KPIs, oldest first, with the top classes of the latest week by expected gain', async () => {
     const k = await getKpis(t.db, settings.targets);
     expect(k.weeks.map((w) => [w.week, w.successRate, w.unattendedRate, w.rollouts])).toEqual([
       ['2026-W46', 0, 1, 1],
@@ -26,6 +27,19 @@ describe('the overview KPIs', () => {
     expect(k.top.map((c) => [c.title, c.uplift, c.upliftRollouts, c.upliftOf])).toEqual([['pull of <*>:<*> timed out after <*>', 50, 2, 4], ['health check GET <*> returned <*> after <*> attempts', 25, 1, 4]]);
     expect(k.openClasses).toBe(2);
     expect(k.targets.successRate).toBe(0.95);
+    expect(k.rankedBy).toBe('gain');
+    const gains = k.top.map((c) => c.impact?.expectedGain ?? null);
+    expect(gains.every((g) => g !== null && g > 0)).toBe(true);
+    expect(gains).toEqual([...gains].sort((a, b) => b! - a!));
+  });
+
+  it('reads a ranking stored before expected gain existed as ranked by uplift, with no gain', async () => {
+    await makeOldSnapshot(t.db, '2026-W47', false);
+    const k = await getKpis(t.db, settings.targets);
+    expect(k.rankedBy).toBe('uplift');
+    expect(k.top.map((c) => [c.uplift, c.upliftOf, c.impact])).toEqual([[50, 4, null], [25, 4, null]]);
+    await classifyAndRank({ db: t.db, settings, week: '2026-W47' });
+    expect((await getKpis(t.db, settings.targets)).rankedBy).toBe('gain');
   });
 
   it('lists no admission rules until they exist', async () => {

@@ -88,7 +88,7 @@ describe('the weekly ranking of error classes', () => {
     expect(b!.impact!.low).toBeLessThanOrEqual(b!.impact!.expectedGain);
     expect(b!.impact!.high).toBeGreaterThanOrEqual(b!.impact!.expectedGain);
     // C and D never blocked a rollout; a retry got past both.
-    expect([c!.impact, d!.impact]).toEqual([null, null]);
+    expect([c!.impact!.expectedGain, c!.impact!.blocked, d!.impact!.expectedGain]).toEqual([0, 0, 0]);
     // Toil: A retried in r1 and r2; C twice in r8; D once in r5; each attempt took 1 s.
     expect(a!.toil).toEqual({ attemptsLost: 2, timeLostMs: 2000, manual: 0, rollouts: 2 });
     expect(c!.toil).toEqual({ attemptsLost: 2, timeLostMs: 2000, manual: 0, rollouts: 1 });

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClassStatus } from '../../../lib/classify/decisions';
 import { classifyAndRank } from '../../../lib/rank/classify-and-rank';
 import { getClassDetail, templateSegments } from '../../../lib/triage/class-detail';
+import { getClassWeek } from '../../../lib/triage/class-week';
 import { classFiltersSchema, listErrorClasses } from '../../../lib/triage/list-classes';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { ingestRuns, type RunSpec } from '../../helpers/ingest';
+import { makeOldSnapshot } from '../../helpers/old-snapshot';
 
 let t: TestDb;
 const settings = { timeZone: 'UTC', categoriesFile: null, routingFile: null };
@@ -89,5 +91,74 @@ describe('the error-class list over a range of days', () => {
     expect((await list({ from: '2026-11-16', to: '2026-11-22', service: 'user-svc' })).rows.map((r) => r.failures)).toEqual([1, 1]);
     expect(classFiltersSchema.safeParse({ from: '2026-11-22', to: '2026-11-16' }).error?.issues[0]?.path).toEqual(['to']);
     expect((await listErrorClasses(t.db, { ...classFiltersSchema.parse({}), from: '2026-11-22', to: '2026-11-16' })).week).toBe('2026-W47');
+  });
+});
+
+describe('expected gain, toil and "may reveal" on the list', () => {
+  let u: TestDb;
+  const byTemplate = <R extends { template: string }>(rows: R[], start: string) => rows.find((r) => r.template.startsWith(start))!;
+  const listU = (query: Record<string, string>) => listErrorClasses(u.db, classFiltersSchema.parse(query));
+  beforeAll(async () => {
+    u = await createTestDb();
+    await ingestRuns(u.db, [
+      { rollout: 'o1', stage: 'image-pull', at: '2026-11-10T09:00:00Z', message: 'pull of img:1 timed out after 30s' },
+      // c1 gets past a pull timeout by a manual retry (toil, no failed rollout); c2 fails on a health check.
+      { rollout: 'c1', stage: 'image-pull', at: '2026-11-17T09:00:00Z', message: 'pull of img:2 timed out after 31s', durationMs: 600_000 },
+      { rollout: 'c1', stage: 'image-pull', attempt: 2, at: '2026-11-17T09:20:00Z', manual: true },
+      { rollout: 'c1', stage: 'monitor-attach', at: '2026-11-17T09:30:00Z' },
+      { rollout: 'c2', stage: 'health-check', at: '2026-11-18T09:00:00Z', message: 'health check GET /healthz returned 503 after 3 attempts' },
+      { rollout: 'c3', stage: 'monitor-attach', at: '2026-11-18T10:00:00Z' },
+    ]);
+    await classifyAndRank({ db: u.db, settings, week: '2026-W46' });
+    await makeOldSnapshot(u.db, '2026-W46');
+    await classifyAndRank({ db: u.db, settings, week: '2026-W47' });
+  });
+  afterAll(async () => u?.close());
+
+  it('gives each class of a new ranking its expected gain with the interval, and its toil', async () => {
+    const l = await listU({ week: '2026-W47' });
+    expect(l.hasImpact).toBe(true);
+    const health = byTemplate(l.rows, 'health check');
+    expect(health.impact).toMatchObject({ blockedRollouts: 1, finished: 3 });
+    expect(health.impact!.expectedGain).toBeGreaterThan(0);
+    expect(health.impact!.low).toBeLessThanOrEqual(health.impact!.expectedGain);
+    expect(health.impact!.high).toBeGreaterThanOrEqual(health.impact!.expectedGain);
+    const pull = byTemplate(l.rows, 'pull of');
+    expect(pull.toil).toEqual({ attemptsLost: 1, timeLostMs: 600_000, manual: 1, rollouts: 1 });
+    expect(pull.toilRank).toBe(1);
+    expect((await listU({ week: '2026-W47', sort: 'gain' })).rows[0]!.id).toBe(health.id);
+  });
+
+  it('lists the toil view in toil order, only the classes retries got past', async () => {
+    const toil = await listU({ week: '2026-W47', view: 'toil', sort: 'failures' });
+    expect(toil.rows.map((r) => [r.template.slice(0, 7), r.toilRank])).toEqual([['pull of', 1]]);
+    expect(classFiltersSchema.safeParse({ view: 'nonsense' }).error?.issues.map((i) => i.path[0])).toEqual(['view']);
+  });
+
+  it('names the class fixing one may reveal', async () => {
+    const snapshot = await u.db.prisma.rankingSnapshot.findUniqueOrThrow({ where: { week: '2026-W47' }, include: { entries: { include: { errorClass: true } } } });
+    const health = snapshot.entries.find((e) => e.errorClass.template.startsWith('health'))!;
+    const pull = snapshot.entries.find((e) => e.errorClass.template.startsWith('pull'))!;
+    const detail = health.detail as { impact: { hiddenBehind: unknown[] } };
+    detail.impact.hiddenBehind = [{ classId: pull.classId, stageKey: 'image-pull', rollouts: 4, of: 6, group: 'service feed-api', groups: 1 }];
+    await u.db.prisma.rankingEntry.update({ where: { id: health.id }, data: { detail: detail as object } });
+    const row = byTemplate((await listU({ week: '2026-W47' })).rows, 'health check');
+    expect(row.reveals).toEqual([{ classId: pull.classId, stageKey: 'image-pull', rollouts: 4, of: 6, group: 'service feed-api', groups: 1, title: PULL }]);
+    const week = await getClassWeek(u.db, health.classId);
+    expect(week.weeks).toEqual(['2026-W47']);
+    expect(week.shown).toMatchObject({ week: '2026-W47', hasImpact: true, reveals: [{ classId: pull.classId, title: PULL }] });
+  });
+
+  it('shows no made-up figures for a ranking stored before they existed, nor for a range of days', async () => {
+    const old = await listU({ week: '2026-W46' });
+    expect(old.hasImpact).toBe(false);
+    expect(old.fixTogether).toEqual([]);
+    expect(old.rows.map((r) => [r.impact, r.toil, r.toilRank, r.reveals])).toEqual([[null, null, null, []]]);
+    expect((await listU({ week: '2026-W46', view: 'toil' })).rows).toEqual([]);
+    const range = await listU({ from: '2026-11-16', to: '2026-11-22' });
+    expect(range.hasImpact).toBe(false);
+    expect(range.rows.every((r) => r.impact === null && r.toil === null)).toBe(true);
+    const pull = byTemplate(old.rows, 'pull of');
+    expect((await getClassWeek(u.db, pull.id, '2026-W46')).shown).toMatchObject({ week: '2026-W46', hasImpact: false, impact: null, toil: null, uplift: 100 });
   });
 });

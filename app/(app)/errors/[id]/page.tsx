@@ -5,12 +5,14 @@ import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
 import { formatCount } from '../../../../lib/format';
 import { paramsOrThrow } from '../../../../lib/http/params';
-import { idSegmentSchema } from '../../../../lib/http/page-schemas';
+import { classPageSchema, idSegmentSchema } from '../../../../lib/http/page-schemas';
 import { getClassDetail, type Why } from '../../../../lib/triage/class-detail';
+import { getClassWeek } from '../../../../lib/triage/class-week';
 import { describeMatch } from '../../../../lib/triage/rule-text';
 import { listFilterOptions } from '../../../../lib/triage/list-classes';
 import { requireUser } from '../../../_lib/auth';
 import { TriageBar } from '../triage-bar';
+import { ClassWeekPanel } from './class-week-panel';
 
 export const dynamic = 'force-dynamic';
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '–');
@@ -21,11 +23,14 @@ function WhyCell({ why }: { why: Why }) {
   return <span className="mono" data-why="template">{why.segments.map((s, i) => (s.param ? <mark key={i} className="param">{s.text}</mark> : <span key={i}>{s.text}</span>))}</span>;
 }
 
-export default async function ErrorClassPage({ params }: { params: Promise<{ id: string }> }) {
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function ErrorClassPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Search }) {
   const { id } = paramsOrThrow(idSegmentSchema, await params);
+  const { week } = paramsOrThrow(classPageSchema, await searchParams);
   const user = await requireUser('viewer', `/errors/${id}`);
   const db = await getDb();
-  const [c, options] = await Promise.all([getClassDetail(db, id), listFilterOptions(db)]);
+  const [c, options, ranked] = await Promise.all([getClassDetail(db, id), listFilterOptions(db), getClassWeek(db, id, week)]);
   if (!c) notFound();
   const peak = Math.max(1, ...c.timeline.map((d) => d.failures));
   const canEdit = hasRole(user, 'engineer');
@@ -56,6 +61,7 @@ export default async function ErrorClassPage({ params }: { params: Promise<{ id:
         <div className="tile"><div className="label">Owner</div><div className="value">{c.owner?.name ?? '–'}</div><div className="detail">{c.assignee ? `assigned to ${c.assignee.name}; ` : ''}chosen by {c.ownerSource === 'manual' ? 'a person' : `rule “${c.ownerRule}”`}</div></div>
         <div className="tile"><div className="label">Category</div><div className="value">{c.category}</div><div className="detail">{c.categorySource === 'manual' ? 'set by a person' : c.categoryRule ? `rule “${c.categoryRule}”` : 'no rule matched'}</div></div>
       </section>
+      <ClassWeekPanel id={c.id} data={ranked} />
       {canEdit && c.mergedIntoId === null && (
         <TriageBar
           classIds={[c.id]}
