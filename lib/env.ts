@@ -31,7 +31,8 @@ const settingsSchema = z.object({
   DIGEST_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
   SMTP_URL: z.string().default(''),
   MAIL_FROM: z.string().default('Rollscope <rollscope@localhost>'),
-  ROLLSCOPE_BASE_URL: z.url().default('http://localhost:3000'),
+  /** Where e-mail links point; unset: http://localhost:PORT. */
+  ROLLSCOPE_BASE_URL: z.union([z.literal(''), z.url()]).default(''),
   MANAGER_EMAILS: z.string().default('manager@example.com'),
   TARGET_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.95),
   TARGET_STAGE_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.99),
@@ -68,6 +69,8 @@ export type Settings = {
   smtpUrl: string | null;
   mailFrom: string;
   baseUrl: string;
+  /** Set when ROLLSCOPE_BASE_URL names another port than PORT (e-mail links would miss this server unless a proxy forwards them). */
+  baseUrlWarning: string | null;
   managerEmails: string[];
   targets: { successRate: number; stageSuccessRate: number; yield: number; unattendedRate: number; rolloutsPerWeek: number | null };
   outboxDir: string;
@@ -92,6 +95,15 @@ export class SettingsError extends Error {
 }
 
 /** Parses settings from an environment (process.env by default); throws a readable SettingsError. */
+/** A warning when the base URL's port is not the one this server listens on. */
+function computeBaseUrlWarning(baseUrl: string, port: number): string | null {
+  if (!baseUrl) return null;
+  const url = new URL(baseUrl);
+  const urlPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (urlPort === port) return null;
+  return `ROLLSCOPE_BASE_URL ${baseUrl} names port ${urlPort} but the server listens on PORT ${port}: e-mail links go to port ${urlPort} (fine if a proxy forwards it there; otherwise unset ROLLSCOPE_BASE_URL or fix it)`;
+}
+
 export function parseSettings(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Settings {
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
@@ -124,7 +136,8 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     digestRetryHours: s.DIGEST_RETRY_HOURS,
     smtpUrl: s.SMTP_URL || null,
     mailFrom: s.MAIL_FROM,
-    baseUrl: s.ROLLSCOPE_BASE_URL.replace(/\/+$/, ''),
+    baseUrl: (s.ROLLSCOPE_BASE_URL || `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
+    baseUrlWarning: computeBaseUrlWarning(s.ROLLSCOPE_BASE_URL, s.PORT),
     managerEmails: s.MANAGER_EMAILS.split(',').map((e) => e.trim()).filter(Boolean),
     targets: {
       successRate: s.TARGET_SUCCESS_RATE,

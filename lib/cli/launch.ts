@@ -23,6 +23,7 @@ const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 await runCli(async () => {
   const settings = getSettings();
+  if (settings.baseUrlWarning) say(`warning: ${settings.baseUrlWarning}`);
   const applied = await applyMigrations(settings.databaseUrl);
   say(applied.length ? `database: applied ${applied.join(', ')}` : 'database: up to date');
   const db = await getDb();

@@ -21,6 +21,16 @@ describe('settings', () => {
     expect(s).toMatchObject({ databaseKind: 'postgresql', databaseUrl: 'postgresql://u@db:5432/rollscope', sqlitePath: null, ingestTokens: ['a', 'b'] });
   });
 
+  it('points e-mail links at this server: the base URL follows PORT unless set, with a warning when a set one names another port', () => {
+    expect(parseSettings({ PORT: '4100' }, '/x')).toMatchObject({ baseUrl: 'http://localhost:4100', baseUrlWarning: null });
+    expect(parseSettings({}, '/x')).toMatchObject({ baseUrl: 'http://localhost:3000', baseUrlWarning: null });
+    expect(parseSettings({ PORT: '4100', ROLLSCOPE_BASE_URL: 'http://localhost:4100/' }, '/x')).toMatchObject({ baseUrl: 'http://localhost:4100', baseUrlWarning: null });
+    expect(parseSettings({ PORT: '443', ROLLSCOPE_BASE_URL: 'https://rollscope.example.com' }, '/x').baseUrlWarning).toBeNull();
+    const s = parseSettings({ PORT: '4100', ROLLSCOPE_BASE_URL: 'http://localhost:3000' }, '/x');
+    expect(s.baseUrl).toBe('http://localhost:3000');
+    expect(s.baseUrlWarning).toMatch(/ROLLSCOPE_BASE_URL http:\/\/localhost:3000 names port 3000 but the server listens on PORT 4100/);
+  });
+
   it('fails with a readable message naming each bad setting', () => {
     expect(() => parseSettings({ DATABASE_URL: 'mysql://x', ROLLSCOPE_TIMEZONE: 'Mars/Olympus', PORT: 'abc' }, '/x')).toThrow(
       /Invalid settings[\s\S]*DATABASE_URL: must start with file:[\s\S]*ROLLSCOPE_TIMEZONE: is not an IANA time zone[\s\S]*PORT:/,
