@@ -3,6 +3,7 @@ import { getSettings } from '../../lib/env';
 import { formatCount, formatDay, formatGainEvidence, formatInterval, formatPercent, formatPointChange, formatPoints } from '../../lib/format';
 import { getKpis, type KpiClass, type KpiWeek } from '../../lib/metrics/kpis';
 import { getOverview } from '../../lib/metrics/overview';
+import { weekJustEnding } from '../../lib/time/iso-week';
 import { StageTable } from '../_components/stage-table';
 import { Sparkline } from '../_components/sparkline';
 import { VolumeChart } from '../_components/volume-chart';
@@ -31,7 +32,7 @@ export default async function OverviewPage() {
   await requireUser('viewer', '/');
   const settings = getSettings();
   const db = await getDb();
-  const [o, k] = await Promise.all([getOverview(db, { timeZone: settings.timeZone }), getKpis(db, settings.targets)]);
+  const [o, k] = await Promise.all([getOverview(db, { timeZone: settings.timeZone }), getKpis(db, settings.targets, { throughWeek: weekJustEnding(Date.now(), settings.timeZone) })]);
   if (o.volume.every((v) => v.succeeded + v.failed + v.inProgress === 0)) return <EmptyState />;
   const tiles: Tile[] = [
     kpiTile('End-to-end success', k.weeks, (w) => w.successRate, k.targets.successRate),

@@ -18,9 +18,10 @@ export type Kpis = {
 
 const WEEKS = 8;
 
-export async function getKpis(db: Db, targets: Settings['targets']): Promise<Kpis> {
+/** `throughWeek`: the newest week shown (the overview passes the week the digest reports, so a week in progress is left out). */
+export async function getKpis(db: Db, targets: Settings['targets'], opts: { throughWeek?: string } = {}): Promise<Kpis> {
   const [snapshots, openClasses, openViolations] = await Promise.all([
-    db.prisma.rankingSnapshot.findMany({ orderBy: { week: 'desc' }, take: WEEKS }),
+    db.prisma.rankingSnapshot.findMany({ where: opts.throughWeek ? { week: { lte: opts.throughWeek } } : {}, orderBy: { week: 'desc' }, take: WEEKS }),
     db.prisma.errorClass.count({ where: { mergedIntoId: null, status: { in: ['open', 'acknowledged'] } } }),
     db.prisma.admissionViolation.count({ where: { status: 'open' } }),
   ]);

@@ -74,11 +74,16 @@ export type ClassList = {
 };
 type Listed = { rows: ClassRow[]; computedAt: Date | null; frozenAt: Date | null; fixTogether: JointGain[] | null };
 
-export async function listErrorClasses(db: Db, filters: ClassFilters): Promise<ClassList> {
+/**
+ * `defaultWeek`: the week listed when the URL names none — the one the digest reports (the last
+ * complete week; lib/time/iso-week.ts `weekJustEnding`), or the newest ranked week before it.
+ */
+export async function listErrorClasses(db: Db, filters: ClassFilters, opts: { defaultWeek?: string } = {}): Promise<ClassList> {
   const weeks = await listRankedWeeks(db);
   // The URL schema refuses reversed and over-long ranges; other callers fall back to the week.
   const range = filters.from && filters.to && filters.from <= filters.to && dayCount(filters.from, filters.to) <= MAX_RANGE_DAYS ? { from: filters.from, to: filters.to } : null;
-  const week = filters.week && weeks.includes(filters.week) ? filters.week : (weeks[0] ?? null);
+  const fallback = weeks.find((w) => !opts.defaultWeek || w <= opts.defaultWeek) ?? weeks[0] ?? null;
+  const week = filters.week && weeks.includes(filters.week) ? filters.week : fallback;
   const empty = { weeks, week: null, range: null, rows: [], total: 0, pageSize: PAGE_SIZE, computedAt: null, frozenAt: null, hasImpact: false, fixTogether: [] };
   if (!week && !range) return empty;
   const listed: Listed = range

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDb, type Db } from '../../lib/db';
 import { listRankedWeeks } from '../../lib/rank/snapshots';
+import { weekJustEnding, weekOfInstant } from '../../lib/time/iso-week';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser';
 import { makeOldSnapshot } from '../helpers/old-snapshot';
 import { USERS, signInPage } from './setup';
@@ -142,7 +143,16 @@ describe.runIf(HAS_CHROMIUM)('the ranking figures in the browser', () => {
   it('puts the top 5 classes by expected gain on the overview', async () => {
     const { page, errors } = await signInPage(browser, base(), USERS.viewer);
     await page.goto(`${base()}/`);
-    expect(await page.textContent('[data-top-classes] h2')).toBe(`Top 5 error classes by expected gain, in fix order · ${weeks[0]}`);
+    // The overview shows the week the digest reports, not a later one in progress.
+    const reported = weeks.find((w) => w <= weekJustEnding(Date.now(), 'UTC'));
+    expect(await page.textContent('[data-top-classes] h2')).toBe(`Top 5 error classes by expected gain, in fix order · ${reported}`);
+    // So does the error list; the week in progress is offered, saying how far it is.
+    await page.goto(`${base()}/errors`);
+    expect(await page.inputValue('select[name=week]')).toBe(reported);
+    const current = weekOfInstant(Date.now(), 'UTC');
+    expect(weeks).toContain(current);
+    expect(await page.textContent(`select[name=week] option[value="${current}"]`)).toMatch(new RegExp(`^${current} \\(in progress, [1-7] of 7 days\\)$`));
+    await page.goto(`${base()}/`);
     expect(await page.locator('[data-top-classes] tbody td[data-gain]').first().textContent()).toMatch(/^\d+\.\d\d pt/);
     expect(errors).toEqual([]);
     await page.close();

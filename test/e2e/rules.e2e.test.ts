@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteClassRule } from '../../lib/classify/class-rule-store';
 import { loadCategoryConfig, loadRoutingConfig } from '../../lib/classify/rules';
 import { openDb, type Db } from '../../lib/db';
+import { weekOfInstant } from '../../lib/time/iso-week';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser';
 import { PASSWORD, USERS, signInPage } from './setup';
 
@@ -47,7 +48,7 @@ describe.runIf(HAS_CHROMIUM)('class rules in the browser', () => {
 
   it('splits a class from its page: the preview shows the figures, Save moves exactly those events into the rule\'s class', async () => {
     const { page, errors } = await signIn('engineer');
-    await page.goto(`${base()}/errors`);
+    await page.goto(`${base()}/errors?week=${weekOfInstant(Date.now(), 'UTC')}`);
     const hrefs = await page.locator('tbody tr td a[href^="/errors/"]').evaluateAll((links) => links.slice(0, 15).map((a) => a.getAttribute('href')!));
     // A class with events from several services; the split takes its busiest service's only.
     const services = page.locator('h3:has-text("By service") + table tbody tr');
@@ -122,7 +123,7 @@ describe.runIf(HAS_CHROMIUM)('class rules in the browser', () => {
     await page.goto(`${base()}${classHref}`);
     expect(await page.locator('[data-why=template] mark.param').count()).toBeGreaterThan(0);
     await shot(page, 'split-source-class');
-    await page.goto(`${base()}/errors`);
+    await page.goto(`${base()}/errors?week=${weekOfInstant(Date.now(), 'UTC')}`);
     expect(await page.textContent('[data-ranking]')).toMatch(/Week in progress: the ranking updates as data arrives; computed \d{4}-\d\d-\d\d/);
     expect(errors).toEqual([]);
     await page.close();

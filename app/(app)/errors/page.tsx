@@ -4,7 +4,8 @@ import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { formatCount } from '../../../lib/format';
 import { paramsOrThrow } from '../../../lib/http/params';
-import { weekOfInstant } from '../../../lib/time/iso-week';
+import { dayInZone } from '../../../lib/time/day';
+import { weekDays, weekJustEnding, weekOfInstant } from '../../../lib/time/iso-week';
 import { classFiltersSchema, listErrorClasses, listFilterOptions, type ClassFilters, type ClassList } from '../../../lib/triage/list-classes';
 import { requireUser } from '../../_lib/auth';
 import { ClassTable, FixTogether, ToilTable } from './class-tables';
@@ -25,6 +26,13 @@ function RankingState({ list, timeZone }: { list: ClassList; timeZone: string })
     return <p className="subtle" data-ranking="in-progress">Week in progress: the ranking updates as data arrives; computed {at(list.computedAt)}.</p>;
   }
   return <p className="subtle" data-ranking="unsent">Computed {at(list.computedAt)}; not sent in a digest, so class-rule changes recompute it.</p>;
+}
+
+/** A week as offered in the picker: the week in progress says how many of its days have passed. */
+function weekLabel(week: string, now: number, timeZone: string): string {
+  if (week !== weekOfInstant(now, timeZone)) return week;
+  const today = dayInZone(now, timeZone);
+  return `${week} (in progress, ${weekDays(week).filter((d) => d <= today).length} of 7 days)`;
 }
 
 /** What the list shows and how it is ordered. */
@@ -64,7 +72,9 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   const user = await requireUser('viewer', '/errors');
   const filters = paramsOrThrow(classFiltersSchema, await searchParams);
   const db = await getDb();
-  const [list, options] = await Promise.all([listErrorClasses(db, filters), listFilterOptions(db)]);
+  const { timeZone } = getSettings();
+  const now = Date.now();
+  const [list, options] = await Promise.all([listErrorClasses(db, filters, { defaultWeek: weekJustEnding(now, timeZone) }), listFilterOptions(db)]);
   const canTriage = hasRole(user, 'engineer');
   const names = new Map(options.owners.map((o) => [o.id, o.name]));
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
@@ -92,7 +102,7 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
       <p className="subtle" data-list-heading>{describeList(list, filters.view)}</p>
       <RankingState list={list} timeZone={getSettings().timeZone} />
       <form className="filters" method="get" aria-label="Filters">
-        {select('week', 'Week', list.weeks.map((w) => ({ value: w, label: w })))}
+        {select('week', 'Week', list.weeks.map((w) => ({ value: w, label: weekLabel(w, now, timeZone) })))}
         <label>or from<input type="date" name="from" defaultValue={filters.from ?? ''} /></label>
         <label>to<input type="date" name="to" defaultValue={filters.to ?? ''} /></label>
         {select('stage', 'Stage', options.stages.map((s) => ({ value: s.key, label: s.name })))}

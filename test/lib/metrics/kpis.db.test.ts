@@ -33,6 +33,12 @@ describe('the overview KPIs', () => {
     expect(gains).toEqual([...gains].sort((a, b) => b! - a!));
   });
 
+  it('leaves out the weeks after the one the digest reports', async () => {
+    const k = await getKpis(t.db, settings.targets, { throughWeek: '2026-W46' });
+    expect(k.weeks.map((w) => w.week)).toEqual(['2026-W46']);
+    expect(k.week).toBe('2026-W46');
+  });
+
   it('reads a ranking stored before expected gain existed as ranked by uplift, with no gain', async () => {
     await makeOldSnapshot(t.db, '2026-W47', false);
     const k = await getKpis(t.db, settings.targets);

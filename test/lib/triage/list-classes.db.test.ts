@@ -38,6 +38,18 @@ describe('the error-class list', () => {
     expect(l.rows[0]!.trend).toEqual([{ week: '2026-W46', failures: 1 }, { week: '2026-W47', failures: 2 }]);
   });
 
+  it('opens on the week the digest reports, never on a later one in progress', async () => {
+    const open = (defaultWeek: string) => listErrorClasses(t.db, classFiltersSchema.parse({}), { defaultWeek });
+    // Tuesday of W47: the digest reported W46, so the list does too; W47 stays one pick away.
+    expect((await open('2026-W46')).week).toBe('2026-W46');
+    expect((await open('2026-W46')).weeks).toEqual(['2026-W47', '2026-W46']);
+    expect((await open('2026-W47')).week).toBe('2026-W47');
+    // A reported week without a ranking: the newest ranked week before it.
+    expect((await open('2026-W50')).week).toBe('2026-W47');
+    // A week named in the URL wins.
+    expect((await listErrorClasses(t.db, classFiltersSchema.parse({ week: '2026-W47' }), { defaultWeek: '2026-W46' })).week).toBe('2026-W47');
+  });
+
   it('filters by stage, service, owner, category, badge and status, and ignores bad values', async () => {
     expect((await list({ stage: 'health-check' })).rows.map((r) => r.stage)).toEqual(['health-check']);
     expect((await list({ service: 'feed-api' })).rows).toHaveLength(1);

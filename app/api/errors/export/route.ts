@@ -1,6 +1,8 @@
 import { getDb } from '../../../../lib/db';
+import { getSettings } from '../../../../lib/env';
 import { errorResponse } from '../../../../lib/errors';
 import { paramsOrThrow } from '../../../../lib/http/params';
+import { weekJustEnding } from '../../../../lib/time/iso-week';
 import { classFiltersSchema, listErrorClasses, type ClassRow } from '../../../../lib/triage/list-classes';
 import { toCsv } from '../../../../lib/format-csv';
 import { authorize } from '../../../_lib/auth';
@@ -28,7 +30,7 @@ export async function GET(request: Request): Promise<Response> {
     const db = await getDb();
     const rows = [];
     for (let page = 1; ; page += 1) {
-      const list = await listErrorClasses(db, { ...filters, page });
+      const list = await listErrorClasses(db, { ...filters, page }, { defaultWeek: weekJustEnding(Date.now(), getSettings().timeZone) });
       rows.push(...list.rows);
       if (page * list.pageSize >= list.total) break;
     }
