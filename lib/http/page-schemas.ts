@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rangeFields, MAX_STAGE_RANGE_DAYS } from '../metrics/stages';
+import { checkWeekOrDays, rangeFields, MAX_STAGE_RANGE_DAYS } from '../metrics/stages';
 import {
   boundedText, checkDayRange, idSchema, isoWeekSchema, isUrlWeek, keySchema, oneOf, pageSchema, quote, tableSortFields,
 } from './fields';
@@ -16,7 +16,8 @@ export const noParamsSchema = z.object({});
 /** /stages: the range, the chart grain and the table's sort. */
 export const stagesPageSchema = z
   .object({ ...rangeFields, ...tableSortFields('stages') })
-  .superRefine(checkDayRange({ maxDays: MAX_STAGE_RANGE_DAYS }));
+  .superRefine(checkDayRange({ maxDays: MAX_STAGE_RANGE_DAYS }))
+  .superRefine(checkWeekOrDays);
 
 /** /admission: `week=2026-W47`, `week=all`, or nothing (the last 28 days). */
 export const admissionPageSchema = z.object({

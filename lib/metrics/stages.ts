@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { getChain } from '../chain/sync';
 import type { Db } from '../db';
 import { ratio } from '../format';
-import { calendarDaySchema, checkDayRange, oneOf } from '../http/fields';
+import { calendarDaySchema, checkDayRange, isoWeekSchema, oneOf } from '../http/fields';
 import { addDays, dayCount, dayInZone, daysBetween } from '../time/day';
-import { isoWeekOfDay } from '../time/iso-week';
+import { isoWeekOfDay, weekDays } from '../time/iso-week';
 
 /** The stages page: per-stage figures over a range of days, the chain's cumulative yield, and daily success rates. */
 export const rangeFields = {
+  /** An ISO week instead of from/to (the digest links a week). */
+  week: isoWeekSchema.optional(),
   from: calendarDaySchema.optional(),
   to: calendarDaySchema.optional(),
   grain: oneOf(['day', 'week']).default('day'),
@@ -15,7 +17,12 @@ export const rangeFields = {
 // A quarter: each of the 17 stages draws a chart of one point per day.
 export const MAX_STAGE_RANGE_DAYS = 92;
 /** `from`/`to` (at most 92 days, `to` not before `from`) and the chart grain, as the URL gives them. */
-export const rangeSchema = z.object(rangeFields).superRefine(checkDayRange({ maxDays: MAX_STAGE_RANGE_DAYS }));
+export const rangeSchema = z.object(rangeFields).superRefine(checkDayRange({ maxDays: MAX_STAGE_RANGE_DAYS })).superRefine(checkWeekOrDays);
+
+/** A week and days together are ambiguous: say so, naming the parameter. */
+export function checkWeekOrDays(v: { week?: string; from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (v.week !== undefined && (v.from !== undefined || v.to !== undefined)) ctx.addIssue({ code: 'custom', path: ['week'], message: 'give either week or from/to, not both' });
+}
 
 export type StageRow = {
   key: string;
@@ -36,11 +43,15 @@ export type StageRow = {
 const DEFAULT_DAYS = 7;
 
 /**
- * Resolves a range from the URL: by default the last 7 days; a missing `from` is 7 days before
+ * Resolves a range from the URL: an ISO week's seven days; by default the last 7 days; a missing `from` is 7 days before
  * `to`; a missing `to` is today, kept within 92 days after `from`. Total for any calendar days: a
  * reversed range becomes one day, a longer one its last 92 days (the URL schema refuses both).
  */
-export function resolveRange(input: Pick<z.infer<typeof rangeSchema>, 'from' | 'to'>, timeZone: string, now = new Date()): { from: string; to: string } {
+export function resolveRange(input: Pick<z.infer<typeof rangeSchema>, 'from' | 'to'> & { week?: string }, timeZone: string, now = new Date()): { from: string; to: string } {
+  if (input.week !== undefined && input.from === undefined && input.to === undefined) {
+    const days = weekDays(input.week);
+    return { from: days[0]!, to: days[6]! };
+  }
   const today = dayInZone(now.getTime(), timeZone);
   const latest = input.from === undefined ? today : addDays(input.from, MAX_STAGE_RANGE_DAYS - 1);
   const to = input.to ?? (input.from !== undefined && today < input.from ? input.from : today > latest ? latest : today);

@@ -152,6 +152,9 @@ describe.runIf(HAS_CHROMIUM)('the ranking figures in the browser', () => {
     const current = weekOfInstant(Date.now(), 'UTC');
     expect(weeks).toContain(current);
     expect(await page.textContent(`select[name=week] option[value="${current}"]`)).toMatch(new RegExp(`^${current} \\(in progress, [1-7] of 7 days\\)$`));
+    // A digest's stage link shows that week's seven days, named in the heading.
+    await page.goto(`${base()}/stages/image-pull?week=${reported}`);
+    expect(await page.textContent('h1')).toMatch(new RegExp(`· week ${reported}, \\d{4}-\\d\\d-\\d\\d – \\d{4}-\\d\\d-\\d\\d$`));
     await page.goto(`${base()}/`);
     expect(await page.locator('[data-top-classes] tbody td[data-gain]').first().textContent()).toMatch(/^\d+\.\d\d pt/);
     expect(errors).toEqual([]);

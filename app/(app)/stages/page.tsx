@@ -18,7 +18,7 @@ export default async function StagesPage({ searchParams }: { searchParams: Promi
   const q = `from=${range.from}&to=${range.to}`;
   return (
     <>
-      <h1>Stages</h1>
+      <h1>Stages · {input.week ? `week ${input.week}, ` : ''}{range.from} – {range.to}</h1>
       <form className="filters" method="get" aria-label="Range">
         <label>From<input type="date" name="from" defaultValue={range.from} /></label>
         <label>To<input type="date" name="to" defaultValue={range.to} /></label>

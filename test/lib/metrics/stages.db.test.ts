@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listQuarantine } from '../../../lib/ingest/quarantine';
 import { ingestStream, prepareIngest } from '../../../lib/ingest/sources';
-import { getStageDrilldown, getStagesView, resolveRange } from '../../../lib/metrics/stages';
+import { getStageDrilldown, getStagesView, rangeSchema, resolveRange } from '../../../lib/metrics/stages';
 import { runClassification } from '../../../lib/classify/run-classification';
 import { loadCategoryConfig, loadRoutingConfig } from '../../../lib/classify/rules';
 import { createTestDb, type TestDb } from '../../helpers/db';
@@ -29,6 +29,12 @@ describe('the stages view', () => {
     expect(resolveRange({}, 'UTC', now)).toEqual({ from: '2026-11-14', to: '2026-11-20' });
     expect(resolveRange({ from: '2026-11-30', to: '2026-11-20' }, 'UTC', now)).toEqual({ from: '2026-11-20', to: '2026-11-20' });
     expect(resolveRange({ from: '2025-01-01', to: '2026-11-20' }, 'UTC', now).from).toBe('2026-08-21');
+  });
+
+  it('shows the week a digest links to, and refuses a week given with days', () => {
+    expect(resolveRange({ week: '2026-W47' }, 'UTC', new Date('2026-12-01T12:00:00Z'))).toEqual({ from: '2026-11-16', to: '2026-11-22' });
+    expect(rangeSchema.safeParse({ week: '2026-W47', from: '2026-11-01' }).error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['week', 'give either week or from/to, not both']]);
+    expect(rangeSchema.safeParse({ week: '2026-W99' }).success).toBe(false);
   });
 
   it('gives each stage its rates, the change vs the previous period, the cumulative yield and daily rates', async () => {

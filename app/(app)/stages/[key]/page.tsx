@@ -12,14 +12,15 @@ export const dynamic = 'force-dynamic';
 export default async function StagePage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { key } = paramsOrThrow(stageSegmentSchema, await params);
   await requireUser('viewer', `/stages/${key}`);
-  const range = resolveRange(paramsOrThrow(rangeSchema, await searchParams), getSettings().timeZone);
+  const input = paramsOrThrow(rangeSchema, await searchParams);
+  const range = resolveRange(input, getSettings().timeZone);
   const d = await getStageDrilldown(await getDb(), key, range);
   if (!d) notFound();
   return (
     <>
       <p><a href={`/stages?from=${range.from}&to=${range.to}`}>← Stages</a></p>
-      <h1>{d.stage.name}</h1>
-      <p className="subtle">{range.from} – {range.to}; owner {d.stage.owner ?? '–'}</p>
+      <h1>{d.stage.name} · {input.week ? `week ${input.week}, ` : ''}{range.from} – {range.to}</h1>
+      <p className="subtle">Owner {d.stage.owner ?? '–'}</p>
       <section className="panel">
         <h2>Error classes</h2>
         {d.classes.length === 0 ? <p className="subtle">No failures in this range.</p> : (
