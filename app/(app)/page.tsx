@@ -33,6 +33,7 @@ export default async function OverviewPage() {
   const settings = getSettings();
   const db = await getDb();
   const [o, k] = await Promise.all([getOverview(db, { timeZone: settings.timeZone }), getKpis(db, settings.targets, { throughWeek: weekJustEnding(Date.now(), settings.timeZone) })]);
+  const reported = k.weeks.at(-1);
   if (o.volume.every((v) => v.succeeded + v.failed + v.inProgress === 0)) return <EmptyState />;
   const tiles: Tile[] = [
     kpiTile('End-to-end success', k.weeks, (w) => w.successRate, k.targets.successRate),
@@ -41,8 +42,8 @@ export default async function OverviewPage() {
     {
       label: 'Rollouts per day · 7 days',
       value: formatCount(Math.round(o.rollouts.total / 7)),
-      detail: `${formatCount(o.rollouts.total)} in ${formatDay(o.window.from)} – ${formatDay(o.window.to)}${k.targets.rolloutsPerWeek ? `; target ${formatCount(Math.round(k.targets.rolloutsPerWeek / 7))}/day` : ''}; last week ${formatCount(Math.round((k.weeks.at(-2)?.rollouts ?? 0) / 7))}/day`,
-      trend: k.weeks.map((w) => ({ label: w.week, value: Math.round(w.rollouts / 7) })),
+      detail: `${formatCount(o.rollouts.total)} in ${formatDay(o.window.from)} – ${formatDay(o.window.to)}${k.targets.rolloutsPerWeek ? `; target ${formatCount(Math.round(k.targets.rolloutsPerWeek / 7))}/day` : ''}${reported ? `; ${reported.week} ${formatCount(Math.round(reported.rollouts / reported.days))}/day` : ''}`,
+      trend: k.weeks.map((w) => ({ label: w.days < 7 ? `${w.week} (${w.days} of 7 days)` : w.week, value: Math.round(w.rollouts / w.days) })),
     },
     { label: 'Open error classes', value: formatCount(k.openClasses), detail: 'open or acknowledged' },
     { label: 'Open violations', value: formatCount(k.openViolations), detail: 'admission rules' },

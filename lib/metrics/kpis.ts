@@ -2,10 +2,13 @@ import type { Db } from '../db';
 import type { Settings } from '../env';
 import type { ClassImpact } from '../rank/impact';
 import type { WeeklyRanking } from '../rank/weekly-ranking';
+import { dayInZone } from '../time/day';
+import { weekDays } from '../time/iso-week';
 import { readEntryFigures, readFixTogether } from '../triage/entry-detail';
 
 /** Managers' KPIs per ranked week (from the stored snapshots), with their targets. */
-export type KpiWeek = { week: string; successRate: number | null; firstPassYield: number | null; unattendedRate: number | null; rollouts: number };
+/** `days`: the days of the week its ranking covers (7 once the week is over; fewer for a week ranked while in progress). */
+export type KpiWeek = { week: string; successRate: number | null; firstPassYield: number | null; unattendedRate: number | null; rollouts: number; days: number };
 export type KpiClass = {
   id: number; title: string; uplift: number; upliftRollouts: number; upliftOf: number; badge: string; ownerId: string | null;
   /** Null where the class has none, and in rankings stored before expected gain existed. */
@@ -27,7 +30,9 @@ export async function getKpis(db: Db, targets: Settings['targets'], opts: { thro
   ]);
   const weeks = snapshots.reverse().map((s) => {
     const chain = (s.summary as unknown as Pick<WeeklyRanking, 'chain'>).chain;
-    return { week: s.week, successRate: chain.successRate, firstPassYield: chain.firstPassYield, unattendedRate: chain.unattendedRate ?? null, rollouts: chain.rollouts };
+    const computedDay = dayInZone(s.computedAt.getTime(), s.timeZone);
+    const days = Math.max(1, weekDays(s.week).filter((d) => d <= computedDay).length);
+    return { week: s.week, successRate: chain.successRate, firstPassYield: chain.firstPassYield, unattendedRate: chain.unattendedRate ?? null, rollouts: chain.rollouts, days };
   });
   const latest = snapshots.at(-1);
   const entries = latest

@@ -74,4 +74,10 @@ describe('an admission rule page', () => {
     expect(overview.byRule).toEqual([{ id: 'no-mixed-hosts', counts: [0, 0, 0, 0, 0, 0, 0, 1] }]);
     expect(overview.byOwner).toEqual([{ id: 'compute', counts: [0, 0, 0, 0, 0, 0, 0, 1] }]);
   });
+
+  it('counts the days a week ranked in progress covers, so per-day figures divide by them', async () => {
+    await classifyAndRank({ db: t.db, settings, week: '2026-W48', now: new Date('2026-11-25T12:00:00Z') });
+    const k = await getKpis(t.db, settings.targets);
+    expect(k.weeks.map((w) => [w.week, w.days])).toEqual([['2026-W46', 7], ['2026-W47', 7], ['2026-W48', 3]]);
+  });
 });
