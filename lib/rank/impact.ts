@@ -279,9 +279,11 @@ function addPartner(partners: Map<number, Map<number, number>>, a: number, b: nu
 }
 
 /**
- * The fix order: greedily, the class — or the pair of partners, counted per class — that adds the
- * most joint gain to the classes already chosen, among the classes with the highest expected gains
- * and their partners; `withAbove` is the joint gain of each prefix.
+ * The fix order: greedily, the class that adds the most joint gain to the classes already chosen —
+ * or a pair of partners that pays off together, when over the next two places it gains more on
+ * average than the best two single fixes — among the `horizon` classes with the highest expected
+ * gains and the pairs with the most synergy; then the rest by expected gain. `withAbove` is the
+ * joint gain of each placed class with the ones before it.
  */
 export function computeFixOrder(gains: Map<number, number>, partners: Map<number, Map<number, number>>, jointGain: (ids: readonly number[]) => number, horizon = ORDER_HORIZON): { order: number[]; withAbove: Map<number, number> } {
   const byGain = [...gains].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);
@@ -446,6 +448,8 @@ export function computeImpact(input: ImpactInput): Impact {
   const gains = new Map([...contributions].map(([id, c]) => [id, finished > 0 ? (c.values.reduce((a, b) => a + b, 0) / finished) * 100 : 0]));
   const { order, withAbove } = computeFixOrder(gains, partners, jointGain);
   const classes = new Map<number, ClassImpact>();
+  // A class placed as the partner of another, though it blocked nothing alone this week.
+  for (const [classId, joint] of withAbove) if (!contributions.has(classId)) classes.set(classId, { ...computeNoImpact(finished), hiddenBehind: hidden.get(classId) ?? [], withAbove: joint });
   for (const [classId, c] of contributions) {
     const [low, high] = bootstrap(c.values, finished, input.resamples ?? DEFAULT_RESAMPLES, classId, (failedRollouts.length / finished) * 100);
     classes.set(classId, {
