@@ -55,7 +55,7 @@ export async function getRankingSnapshot(db: Db, week: string): Promise<WeeklyRa
     previousFailures: e.prevFailures, previousFailedRollouts: e.prevFailedRollouts, upliftRollouts: e.upliftRollouts, uplift: e.uplift,
     firstSeen: e.firstSeen?.getTime() ?? null, lastSeen: e.lastSeen?.getTime() ?? 0,
   }));
-  return { ...summary, fixTogether: summary.fixTogether ?? [], week: snapshot.week, timeZone: snapshot.timeZone, computedAt: snapshot.computedAt.toISOString(), classes };
+  return { ...summary, fixTogether: summary.fixTogether ?? [], comparedDays: summary.comparedDays ?? 7, week: snapshot.week, timeZone: snapshot.timeZone, computedAt: snapshot.computedAt.toISOString(), classes };
 }
 
 /** The weeks that have a stored ranking, newest first. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { addDays, startOfDayInZone } from '../time/day';
+import { addDays, dayInZone, startOfDayInZone } from '../time/day';
 import { previousWeek, weekDays } from '../time/iso-week';
 import { readCohorts } from './cohorts';
 import { computeRanking, type EventFact, type RankedClass } from './compute-ranking';
@@ -11,6 +11,8 @@ export type WeeklyClass = RankedClass & ClassMeta;
 export type WeeklyRanking = {
   week: string;
   previousWeek: string;
+  /** Days of each week compared (7; for a week ranked in progress, the days it has had so far, and the same days of the week before). */
+  comparedDays: number;
   timeZone: string;
   from: string;
   to: string;
@@ -47,7 +49,10 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
   const { db } = opts;
   const days = weekDays(opts.week);
   const prev = previousWeek(opts.week);
-  const prevDays = weekDays(prev);
+  // A week in progress is compared like for like: with the same days of the week before.
+  const today = dayInZone((opts.now ?? new Date()).getTime(), opts.timeZone);
+  const comparedDays = Math.max(1, days.filter((d) => d <= today).length);
+  const prevDays = weekDays(prev).slice(0, comparedDays);
   const inWeek = new Set(days);
   const inPrev = new Set(prevDays);
   const select = { id: true, errorClassId: true, rolloutId: true, service: true, stageKey: true, host: true, attempt: true, occurredAt: true, message: true, day: true } as const;
@@ -106,7 +111,7 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
     return { ...r, key: c.key, name: c.name, template: c.template, category: c.category, ownerId: c.ownerId, assigneeId: c.assigneeId, ownerRule: c.ownerRule, status: c.status, dominantStage: c.dominantStage };
   });
   return {
-    week: opts.week, previousWeek: prev, timeZone: opts.timeZone, from: days[0]!, to: days[6]!, computedAt: (opts.now ?? new Date()).toISOString(), chain, stages,
+    week: opts.week, previousWeek: prev, comparedDays, timeZone: opts.timeZone, from: days[0]!, to: days[6]!, computedAt: (opts.now ?? new Date()).toISOString(), chain, stages,
     totals: { failures: ranked.reduce((a, r) => a + r.failures, 0), classes: ranked.length, newClasses: ranked.filter((r) => r.badge === 'new').length, regressed: ranked.filter((r) => r.badge === 'regressed').length },
     fixTogether: FIX_TOGETHER.filter((k) => ranked.length >= k).map((k) => {
       const top = ranked.slice(0, k);

@@ -22,6 +22,11 @@ export function readEntryFigures(detail: unknown): EntryFigures {
 }
 
 /** The "fix together" figures of a snapshot's summary; null for a ranking stored before they existed. */
+/** The days of each week a stored ranking compared (7 for rankings stored before like-for-like comparison). */
+export function readComparedDays(summary: unknown): number {
+  return isObject(summary) && typeof summary.comparedDays === 'number' ? summary.comparedDays : 7;
+}
+
 export function readFixTogether(summary: unknown): JointGain[] | null {
   return isObject(summary) && Array.isArray(summary.fixTogether) ? (summary.fixTogether as JointGain[]) : null;
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { boundedText, calendarDaySchema, checkDayRange, isoWeekSchema, keySchema, MAX_KEY_LENGTH, MAX_RANGE_DAYS, MAX_TEXT_LENGTH, oneOf, pageSchema } from '../http/fields';
 import { addDays, dayCount, daysBetween } from '../time/day';
 import { weekDays } from '../time/iso-week';
-import { readEntryFigures, readFixTogether } from './entry-detail';
+import { readComparedDays, readEntryFigures, readFixTogether } from './entry-detail';
 
 /** The error-class list of the dashboard: one ranked week, filtered, sorted, paged; all state from the URL. */
 export const classFiltersSchema = z
@@ -71,8 +71,10 @@ const TREND_WEEKS = 8;
 export type ClassList = {
   weeks: string[]; week: string | null; range: { from: string; to: string } | null; rows: ClassRow[]; total: number; pageSize: number;
   computedAt: Date | null; frozenAt: Date | null; hasImpact: boolean; fixTogether: JointGain[];
+  /** Days of the week and of the week before that the change figures compare (fewer than 7 for a week in progress). */
+  comparedDays: number;
 };
-type Listed = { rows: ClassRow[]; computedAt: Date | null; frozenAt: Date | null; fixTogether: JointGain[] | null };
+type Listed = { rows: ClassRow[]; computedAt: Date | null; frozenAt: Date | null; fixTogether: JointGain[] | null; comparedDays?: number };
 
 /**
  * `defaultWeek`: the week listed when the URL names none — the one the digest reports (the last
@@ -84,7 +86,7 @@ export async function listErrorClasses(db: Db, filters: ClassFilters, opts: { de
   const range = filters.from && filters.to && filters.from <= filters.to && dayCount(filters.from, filters.to) <= MAX_RANGE_DAYS ? { from: filters.from, to: filters.to } : null;
   const fallback = weeks.find((w) => !opts.defaultWeek || w <= opts.defaultWeek) ?? weeks[0] ?? null;
   const week = filters.week && weeks.includes(filters.week) ? filters.week : fallback;
-  const empty = { weeks, week: null, range: null, rows: [], total: 0, pageSize: PAGE_SIZE, computedAt: null, frozenAt: null, hasImpact: false, fixTogether: [] };
+  const empty = { weeks, week: null, range: null, rows: [], total: 0, pageSize: PAGE_SIZE, computedAt: null, frozenAt: null, hasImpact: false, fixTogether: [], comparedDays: 7 };
   if (!week && !range) return empty;
   const listed: Listed = range
     ? { rows: await rangeRows(db, range, filters.service), computedAt: null, frozenAt: null, fixTogether: null }
@@ -100,7 +102,7 @@ export async function listErrorClasses(db: Db, filters: ClassFilters, opts: { de
   await addTrends(db, page, weeks.slice(last, last + TREND_WEEKS).reverse());
   return {
     ...empty, week: range ? null : week, range, rows: page, total: rows.length, computedAt: listed.computedAt, frozenAt: listed.frozenAt,
-    hasImpact: listed.fixTogether !== null, fixTogether: listed.fixTogether ?? [],
+    hasImpact: listed.fixTogether !== null, fixTogether: listed.fixTogether ?? [], comparedDays: listed.comparedDays ?? 7,
   };
 }
 
@@ -115,7 +117,7 @@ async function weekRows(db: Db, week: string, service: string | undefined): Prom
     entries = entries.filter((e) => ids.has(e.classId));
   }
   const rows = entries.map((e) => toRow(e, titles));
-  return { rows, computedAt: snapshot.computedAt, frozenAt: snapshot.frozenAt, fixTogether: readFixTogether(snapshot.summary) };
+  return { rows, computedAt: snapshot.computedAt, frozenAt: snapshot.frozenAt, fixTogether: readFixTogether(snapshot.summary), comparedDays: readComparedDays(snapshot.summary) };
 }
 
 /** Classes by their failures in a range of days (change: vs the as long range before), ranked by failures; weekly-only figures are left empty. */

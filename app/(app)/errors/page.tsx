@@ -23,7 +23,8 @@ function RankingState({ list, timeZone }: { list: ClassList; timeZone: string })
     return <p className="subtle" data-ranking="reported">Ranking as reported in the digest on {at(list.frozenAt)}: it stays as it was sent (later class-rule changes do not alter it).</p>;
   }
   if (list.week === weekOfInstant(Date.now(), timeZone)) {
-    return <p className="subtle" data-ranking="in-progress">Week in progress: the ranking updates as data arrives; computed {at(list.computedAt)}.</p>;
+    const compared = list.comparedDays < 7 ? ` Changes compare its ${list.comparedDays} day${list.comparedDays === 1 ? '' : 's'} so far with the same days of the week before.` : '';
+    return <p className="subtle" data-ranking="in-progress">Week in progress: the ranking updates as data arrives; computed {at(list.computedAt)}.{compared}</p>;
   }
   return <p className="subtle" data-ranking="unsent">Computed {at(list.computedAt)}; not sent in a digest, so class-rule changes recompute it.</p>;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClassStatus } from '../../../lib/classify/decisions';
 import { classifyAndRank } from '../../../lib/rank/classify-and-rank';
 import { getRankingSnapshot } from '../../../lib/rank/snapshots';
-import type { WeeklyRanking } from '../../../lib/rank/weekly-ranking';
+import { computeWeeklyRanking, type WeeklyRanking } from '../../../lib/rank/weekly-ranking';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { ingestRuns, type RunSpec } from '../../helpers/ingest';
 
@@ -139,6 +139,17 @@ describe('the weekly ranking of error classes', () => {
     expect(await t.db.prisma.rankingSnapshot.count({ where: { week: '2026-W47' } })).toBe(1);
     expect(await getRankingSnapshot(t.db, '2026-W47')).toEqual(stored);
     expect(await getRankingSnapshot(t.db, '2026-W40')).toBeNull();
+  });
+
+  it('compares a week in progress with the same days of the week before', async () => {
+    expect(ranking.comparedDays).toBe(7);
+    // On Monday of W47, W46's Tuesday (r0's failure on A) is not compared yet.
+    const monday = await computeWeeklyRanking({ db: t.db, week: '2026-W47', timeZone: 'UTC', now: new Date('2026-11-16T12:00:00Z') });
+    expect(monday.comparedDays).toBe(1);
+    expect(monday.classes.find((c) => c.template.startsWith('image pull'))!.previousFailures).toBe(0);
+    expect(monday.chain.previous.rollouts).toBe(0);
+    const tuesday = await computeWeeklyRanking({ db: t.db, week: '2026-W47', timeZone: 'UTC', now: new Date('2026-11-17T12:00:00Z') });
+    expect([tuesday.comparedDays, tuesday.classes.find((c) => c.template.startsWith('image pull'))!.previousFailures, tuesday.chain.previous.rollouts]).toEqual([2, 1, 1]);
   });
 
   it('keeps the ranking of a week as it was sent, expected gains and all, when new data arrives', async () => {
