@@ -62,16 +62,7 @@ export class SeededRandom {
 
   /** Binary search over cumulative weights, so large tables (services) stay O(log n) per pick. */
   weightedIndex(cumulative: Float64Array): number {
-    const total = cumulative[cumulative.length - 1] ?? 0;
-    const target = this.next() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cumulative[mid] ?? 0) > target) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+    return searchCumulative(cumulative, this.next());
   }
 
   /** A standard normal variate. */
@@ -111,6 +102,19 @@ export class SeededRandom {
 }
 
 /** Prefix sums of non-negative weights, for SeededRandom.pickWeighted. */
+/** The index i with cumulative[i-1] <= u × total < cumulative[i]: a weighted pick for a uniform draw u in [0, 1). */
+export function searchCumulative(cumulative: Float64Array, u: number): number {
+  const target = u * (cumulative[cumulative.length - 1] ?? 0);
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((cumulative[mid] ?? 0) > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 export function buildCumulative(weights: readonly number[]): Float64Array {
   const out = new Float64Array(weights.length);
   let sum = 0;

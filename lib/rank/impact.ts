@@ -399,6 +399,7 @@ export function computeImpact(input: ImpactInput): Impact {
     return extra;
   };
 
+  const { hidden, partners } = computeHiddenBehind(failedRollouts, finishedRollouts);
   // Each failed rollout's worth, shared: what fixing each of its classes alone would rescue, plus
   // an equal share of what only fixing them together would (co-blocking classes); times the chance
   // of passing the later stages with that class fixed (its later failures rescued too).
@@ -409,6 +410,8 @@ export function computeImpact(input: ImpactInput): Impact {
     const alone = r.seen.map((c) => rolloutRescue(r, new Set([c]), persistence));
     const together = rolloutRescue(r, new Set(r.seen), persistence);
     const residual = Math.max(0, together - alone.reduce((a, b) => a + b, 0)) / Math.max(1, r.seen.length);
+    // Co-blocking classes pay off only together: the fix order tries them as pairs too.
+    if (residual > 1e-9) for (const a of r.seen) for (const b of r.seen) if (a !== b) addPartner(partners, a, b);
     r.seen.forEach((classId, i) => {
       const share = alone[i]! + residual;
       if (share <= 1e-9) return;
@@ -439,12 +442,6 @@ export function computeImpact(input: ImpactInput): Impact {
     return gain;
   };
 
-  const { hidden, partners } = computeHiddenBehind(failedRollouts, finishedRollouts);
-  for (const r of failedRollouts) {
-    // Co-blocking classes pay off only together: try them as pairs too.
-    if (r.seen.length < 2 || rolloutRescue(r, new Set(r.seen), persistence) <= r.seen.reduce((a, c) => a + rolloutRescue(r, new Set([c]), persistence), 0) + 1e-9) continue;
-    for (const a of r.seen) for (const b of r.seen) if (a !== b) addPartner(partners, a, b);
-  }
   const gains = new Map([...contributions].map(([id, c]) => [id, finished > 0 ? (c.values.reduce((a, b) => a + b, 0) / finished) * 100 : 0]));
   const { order, withAbove } = computeFixOrder(gains, partners, jointGain);
   const classes = new Map<number, ClassImpact>();

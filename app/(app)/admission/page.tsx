@@ -26,7 +26,8 @@ function toPeriod(week: string | undefined, timeZone: string): OutcomePeriod {
 export default async function AdmissionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/admission');
   const { timeZone } = getSettings();
-  const period = toPeriod(paramsOrThrow(admissionPageSchema, await searchParams).week, timeZone);
+  const { week } = paramsOrThrow(admissionPageSchema, await searchParams);
+  const period = toPeriod(week, timeZone);
   const data = await getAdmissionOverview(await getDb(), { period, timeZone });
   const { rules, violations, weeks, outcomes } = data;
   return (

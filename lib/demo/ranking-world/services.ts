@@ -42,19 +42,6 @@ export function buildStartCumulative(): Float64Array {
   return out;
 }
 
-/** The index i with cumulative[i-1] <= target < cumulative[i]. */
-export function searchCumulative(cumulative: Float64Array, u: number): number {
-  const target = u * (cumulative[cumulative.length - 1] ?? 0);
-  let lo = 0;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((cumulative[mid] ?? 0) > target) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /** Share of rollout starts in [from, to) (epoch ms), slots taken as uniform within their hour. */
 function startShare(cumulative: Float64Array, weekStart: number, from: number, to: number): number {
   const total = cumulative[cumulative.length - 1] ?? 1;

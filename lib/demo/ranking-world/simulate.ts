@@ -1,6 +1,7 @@
 import { drawAt, keyOf, PURPOSE, ROLLOUT_STAGE } from './draws';
 import { MAX_ATTEMPTS, RETRY_CHANCE, type WorldDesign } from './design';
-import { buildStartCumulative, searchCumulative } from './services';
+import { searchCumulative } from '../random';
+import { buildStartCumulative } from './services';
 
 const HOUR_MS = 3_600_000;
 
