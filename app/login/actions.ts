@@ -1,15 +1,17 @@
 'use server';
 
-import { cookies, headers } from 'next/headers';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { resolveClientAddress } from '../../lib/auth/client-address';
 import { safeNextPath } from '../../lib/auth/next-path';
 import { SESSION_COOKIE, signIn, signOut } from '../../lib/auth/sessions';
+import { setPasswordWithLink } from '../../lib/auth/sign-in-links';
 import { TooManySignInsError } from '../../lib/auth/throttle';
+import { linkPasswordSchema } from '../../lib/auth/user-schemas';
 import { getDb } from '../../lib/db';
-import { getSettings } from '../../lib/env';
 import { HttpError } from '../../lib/errors';
+import { describeIssues, issuesOf } from '../../lib/http/params';
+import { currentClient, setSessionCookie } from '../_lib/auth';
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, 'enter your e-mail').max(320, 'an e-mail address has at most 320 characters'),
@@ -24,16 +26,10 @@ export async function loginAction(_: LoginState, form: FormData): Promise<LoginS
   const parsed = loginSchema.safeParse(Object.fromEntries(form));
   const email = String(form.get('email') ?? '').slice(0, 320);
   if (!parsed.success) return { error: parsed.error.issues[0]!.message, email };
-  const client = resolveClientAddress((await headers()).get('x-forwarded-for'), getSettings().trustedProxyHops);
   try {
-    const session = await signIn(await getDb(), { email: parsed.data.email, password: parsed.data.password, client });
-    (await cookies()).set(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: getSettings().baseUrl.startsWith('https:'),
-      path: '/',
-      expires: session.expiresAt,
-    });
+    const { email: account, password } = parsed.data;
+    const session = await signIn(await getDb(), { email: account, password, client: await currentClient() });
+    await setSessionCookie(session);
   } catch (error) {
     if (error instanceof TooManySignInsError) return { error: error.message, email, retryAt: error.retryAt.toISOString() };
     if (error instanceof HttpError) return { error: error.message, email };
@@ -47,4 +43,21 @@ export async function signOutAction(): Promise<void> {
   await signOut(await getDb(), jar.get(SESSION_COOKIE)?.value);
   jar.delete(SESSION_COOKIE);
   redirect('/login');
+}
+
+export type LinkState = { error: string } | null;
+
+/** The sign-in link's form: sets the password, uses up the link, signs in and goes to the overview. */
+export async function setPasswordWithLinkAction(_: LinkState, form: FormData): Promise<LinkState> {
+  const parsed = linkPasswordSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { error: describeIssues(issuesOf(parsed.error)) };
+  try {
+    const { token, password } = parsed.data;
+    const session = await setPasswordWithLink(await getDb(), { token, password, client: await currentClient() });
+    await setSessionCookie(session);
+  } catch (error) {
+    if (error instanceof HttpError) return { error: error.message };
+    throw error;
+  }
+  redirect('/');
 }

@@ -11,6 +11,8 @@ export const SESSION_COOKIE = 'rollscope_session';
 export const SESSION_DAYS = 14;
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+/** The stored id of a session: the SHA-256 of its cookie's token (the token itself is never stored). */
+export const sessionIdOf = digest;
 
 function toAuthUser(u: { id: number; email: string; name: string; role: string }): AuthUser | null {
   return isRole(u.role) ? { id: u.id, email: u.email, name: u.name, role: u.role } : null;
