@@ -1,15 +1,11 @@
-const PAGES: Record<string, (id: string) => string> = {
-  stage: (id) => `/stages/${encodeURIComponent(id)}`,
-  'error-class': (id) => `/errors/${encodeURIComponent(id)}`,
-  service: (id) => `/errors?service=${encodeURIComponent(id)}`,
-};
+import { subjectHref } from '../../../lib/places/links';
 
-/** A violation's subject, linked where the dashboard has a page for it (a stage, an error class, a service's errors). */
+/** A violation's subject, linked to its page (a rollout, host, service, stage or error class). */
 export function SubjectLink({ type, id }: { type: string; id: string }) {
-  const href = PAGES[type]?.(id) ?? null;
+  const href = subjectHref(type, id);
   return (
     <>
-      <span className="subtle">{type}</span> {href ? <a href={href}>{id}</a> : <span className="mono">{id}</span>}
+      <span className="subtle">{type}</span> {href ? <a href={href} className={type === 'rollout' || type === 'host' ? 'mono' : undefined}>{id}</a> : <span className="mono">{id}</span>}
     </>
   );
 }

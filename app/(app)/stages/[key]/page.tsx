@@ -5,6 +5,7 @@ import { formatCount, formatPercent } from '../../../../lib/format';
 import { paramsOrThrow } from '../../../../lib/http/params';
 import { stageSegmentSchema } from '../../../../lib/http/page-schemas';
 import { getStageDrilldown, rangeSchema, resolveRange } from '../../../../lib/metrics/stages';
+import { hostHref, periodQuery, serviceHref } from '../../../../lib/places/links';
 import { requireUser } from '../../../_lib/auth';
 
 export const dynamic = 'force-dynamic';
@@ -16,6 +17,8 @@ export default async function StagePage({ params, searchParams }: { params: Prom
   const range = resolveRange(input, getSettings().timeZone);
   const d = await getStageDrilldown(await getDb(), key, range);
   if (!d) notFound();
+  // The service and host pages open on the same period.
+  const query = periodQuery({ week: input.week ?? null, ...range });
   return (
     <>
       <p><a href={`/stages?from=${range.from}&to=${range.to}`}>← Stages</a></p>
@@ -32,11 +35,11 @@ export default async function StagePage({ params, searchParams }: { params: Prom
         <div>
           <h2>Services</h2>
           <table><thead><tr><th>Service</th><th className="num">Attempts</th><th className="num">Failures</th><th className="num">Success rate</th></tr></thead>
-            <tbody>{d.services.map((s) => <tr key={s.service}><td>{s.service}</td><td className="num">{formatCount(s.attempts)}</td><td className="num">{formatCount(s.failures)}</td><td className="num">{formatPercent(s.successRate, 2)}</td></tr>)}</tbody></table>
+            <tbody>{d.services.map((s) => <tr key={s.service}><td><a href={serviceHref(s.service, query)}>{s.service}</a></td><td className="num">{formatCount(s.attempts)}</td><td className="num">{formatCount(s.failures)}</td><td className="num">{formatPercent(s.successRate, 2)}</td></tr>)}</tbody></table>
         </div>
         <div>
           <h2>Hosts with failures</h2>
-          <table><tbody>{d.hosts.map((h) => <tr key={h.host}><td className="mono">{h.host}</td><td className="num">{formatCount(h.failures)}</td></tr>)}</tbody></table>
+          <table><tbody>{d.hosts.map((h) => <tr key={h.host}><td className="mono"><a href={hostHref(h.host, query)}>{h.host}</a></td><td className="num">{formatCount(h.failures)}</td></tr>)}</tbody></table>
         </div>
       </section>
     </>
