@@ -17,8 +17,8 @@ export function buildManagerEmail(input: DigestInput, recipient: string, classes
     kind: 'kpis',
     items: [
       { label: 'End-to-end success', value: formatPercent(c.successRate), detail: `${formatCount(c.succeeded)} of ${formatCount(c.finished)}; ${formatPointChange(c.successRateChange)}; target ${formatPercent(t.successRate)}`, tone: toneFor(c.successRate, t.successRate) },
-      { label: 'Chain yield (first pass)', value: formatPercent(c.firstPassYield), detail: `${formatCount(c.firstPassSucceeded)} of ${formatCount(c.finished)}; stage product ${formatPercent(c.stageRateProduct)}; target ${formatPercent(t.yield)}`, tone: toneFor(c.firstPassYield, t.yield) },
-      { label: 'Unattended', value: formatPercent(c.unattendedRate), detail: `${formatCount(c.unattended)} of ${formatCount(c.finished)} without a manual step; last week ${formatPercent(c.previous.unattendedRate)}; target ${formatPercent(t.unattendedRate)}`, tone: toneFor(c.unattendedRate, t.unattendedRate) },
+      { label: 'First-pass yield', value: formatPercent(c.firstPassYield), detail: `${formatCount(c.firstPassSucceeded)} of ${formatCount(c.finished)}; product of stage rates ${formatPercent(c.stageRateProduct)}; target ${formatPercent(t.yield)}`, tone: toneFor(c.firstPassYield, t.yield) },
+      { label: 'Unattended rate', value: formatPercent(c.unattendedRate), detail: `${formatCount(c.unattended)} of ${formatCount(c.finished)} without a manual step; last week ${formatPercent(c.previous.unattendedRate)}; target ${formatPercent(t.unattendedRate)}`, tone: toneFor(c.unattendedRate, t.unattendedRate) },
       { label: 'Rollouts', value: formatCount(c.rollouts), detail: `${volumeChange >= 0 ? '+' : '−'}${formatCount(Math.abs(volumeChange))} vs last week${t.rolloutsPerWeek ? `; target ${formatCount(t.rolloutsPerWeek)}` : ''}`, tone: t.rolloutsPerWeek ? toneFor(c.rollouts, t.rolloutsPerWeek) : undefined },
       { label: 'Open error classes', value: formatCount(open.length), detail: `${r.totals.newClasses} new, ${r.totals.regressed} regressed; ${formatCount(input.violations.length)} open violations` },
     ],

@@ -11,7 +11,7 @@ export function formatRankingReport(r: WeeklyRanking, top = 15): string {
   const lines = [
     `Week ${r.week} (${r.from} – ${r.to}, ${r.timeZone})`,
     `Rollouts: ${formatCount(c.rollouts)} (${formatCount(c.finished)} finished, ${formatCount(c.inProgress)} in progress)`,
-    `End-to-end success (yield): ${formatPercent(c.successRate)} = ${formatCount(c.succeeded)} of ${formatCount(c.finished)}, ${formatPointChange(c.successRateChange)} vs ${r.previousWeek}`,
+    `End-to-end success: ${formatPercent(c.successRate)} = ${formatCount(c.succeeded)} of ${formatCount(c.finished)}, ${formatPointChange(c.successRateChange)} vs ${r.previousWeek}`,
     `First-pass yield: ${formatPercent(c.firstPassYield)} = ${formatCount(c.firstPassSucceeded)} of ${formatCount(c.finished)}; product of stage first-pass rates: ${formatPercent(c.stageRateProduct)}`,
     '',
     `${pad('Stage', 24)} ${'Attempts'.padStart(9)} ${'First pass'.padStart(22)} ${'vs last week'.padStart(12)}`,

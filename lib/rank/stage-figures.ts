@@ -21,7 +21,7 @@ export type ChainFigures = {
   succeeded: number;
   failed: number;
   inProgress: number;
-  /** Yield: succeeded / finished rollouts (every stage passed, retries allowed); the end-to-end success rate. */
+  /** End-to-end success: succeeded / finished rollouts (every stage passed, retries allowed); the end-to-end success rate. */
   successRate: number | null;
   previous: { rollouts: number; finished: number; succeeded: number; successRate: number | null; unattendedRate: number | null };
   successRateChange: number | null;
@@ -31,7 +31,7 @@ export type ChainFigures = {
   /** Rollouts that passed every stage at the first attempt, of the finished ones. */
   firstPassSucceeded: number;
   firstPassYield: number | null;
-  /** The product of the stages' first-pass rates: the yield if stages failed independently. */
+  /** The product of the stages' first-pass rates: what first-pass yield would be if stages failed independently. */
   stageRateProduct: number | null;
 };
 

@@ -3,6 +3,7 @@ import { getSettings } from '../../../lib/env';
 import { formatCount, formatPercent, formatPointChange } from '../../../lib/format';
 import { paramsOrThrow } from '../../../lib/http/params';
 import { stagesPageSchema } from '../../../lib/http/page-schemas';
+import { percentScale } from '../../../lib/metrics/chart-scale';
 import { getStagesView, resolveRange } from '../../../lib/metrics/stages';
 import { DataTable } from '../../_components/data-table';
 import { StageRateChart } from '../../_components/stage-rate-chart';
@@ -13,8 +14,12 @@ export const dynamic = 'force-dynamic';
 export default async function StagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/stages');
   const input = paramsOrThrow(stagesPageSchema, await searchParams);
-  const range = resolveRange(input, getSettings().timeZone);
+  const settings = getSettings();
+  const range = resolveRange(input, settings.timeZone);
   const stages = await getStagesView(await getDb(), range, input.grain);
+  const target = settings.targets.stageSuccessRate;
+  // One y scale for every stage's chart, so a low stage looks low next to the others.
+  const scale = percentScale(stages.flatMap((s) => s.daily.map((d) => d.rate)), target);
   const q = `from=${range.from}&to=${range.to}`;
   return (
     <>
@@ -27,14 +32,17 @@ export default async function StagesPage({ searchParams }: { searchParams: Promi
       </form>
       <section className="panel">
         <h2>The chain, in order: where rollouts are lost</h2>
-        <p className="subtle">Cumulative yield = product of the first-pass rates up to each stage: the share of rollouts still on track after it.</p>
+        <p className="subtle">
+          Product of stage rates so far = the product of the stages&apos; first-pass rates up to each stage: the share of rollouts that would
+          still be on track after it if stages failed independently.
+        </p>
         <DataTable
           id="stages"
           csvName={`stages-${range.from}-${range.to}`}
           columns={[
             { key: 'position', label: '#', numeric: true }, { key: 'stage', label: 'Stage' }, { key: 'attempts', label: 'Attempts', numeric: true },
             { key: 'failures', label: 'Failures', numeric: true }, { key: 'rate', label: 'Success rate', numeric: true }, { key: 'change', label: 'vs previous period', numeric: true },
-            { key: 'firstPass', label: 'First pass', numeric: true }, { key: 'yield', label: 'Cumulative yield', numeric: true },
+            { key: 'firstPass', label: 'First-pass success', numeric: true }, { key: 'product', label: 'Product of stage rates so far', numeric: true },
           ]}
           rows={stages.map((s, i) => {
             const change = s.successRate !== null && s.previousRate !== null ? s.successRate - s.previousRate : null;
@@ -48,19 +56,22 @@ export default async function StagesPage({ searchParams }: { searchParams: Promi
                 rate: { text: formatPercent(s.successRate, 2), sort: s.successRate, title: `${s.successes} of ${s.successes + s.failures}` },
                 change: { text: formatPointChange(change, 2), sort: change, className: change === null ? '' : change < 0 ? 'down' : 'up' },
                 firstPass: { text: formatPercent(s.firstPassRate, 2), sort: s.firstPassRate },
-                yield: { text: formatPercent(s.cumulativeYield, 1), sort: s.cumulativeYield },
+                product: { text: formatPercent(s.cumulativeYield, 1), sort: s.cumulativeYield },
               },
             };
           })}
         />
       </section>
-      <section className="panel" style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(360px, 1fr))', gap: 16 }}>
-        {stages.map((s) => (
-          <div key={s.key}>
-            <h3>{s.name}</h3>
-            <StageRateChart points={s.daily} />
-          </div>
-        ))}
+      <section className="panel">
+        <h2>Success rate per {input.grain === 'week' ? 'ISO week' : 'day'}, every stage on one scale ({scale.domain[0]}–100%; dashed: target {formatPercent(target)})</h2>
+        <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(360px, 1fr))', gap: 16 }}>
+          {stages.map((s) => (
+            <div key={s.key} data-stage-chart={s.key}>
+              <h3>{s.name}</h3>
+              <StageRateChart points={s.daily} scale={scale} target={target} />
+            </div>
+          ))}
+        </div>
       </section>
     </>
   );
