@@ -35,20 +35,50 @@ export async function setClassCategory(db: Db, opts: { classId: number; category
   await record(db, opts.classId, 'category', { category: opts.category }, opts);
 }
 
-/** Sets the owning team (and optionally a person) by hand, or (null) gives ownership back to the routing rules. */
+/**
+ * Sets the owning team and optionally one of its people by hand, or (null) gives ownership back to
+ * the routing rules. A person given without a team brings their own team (picking the person is
+ * enough); a person outside the given team is refused, as the pickers only offer its members.
+ */
 export async function setClassOwner(db: Db, opts: { classId: number; ownerId: string | null; assigneeId?: string | null } & Actor): Promise<void> {
   await liveClass(db, opts.classId);
-  if (opts.ownerId === null) {
+  const assigneeId = opts.assigneeId ?? null;
+  const person = assigneeId === null ? null : await db.prisma.owner.findUnique({ where: { id: assigneeId } });
+  if (assigneeId !== null && person?.kind !== 'person') {
+    throw new ValidationError(`assignee: "${assigneeId}" is not a person`);
+  }
+  const ownerId = opts.ownerId ?? person?.teamId ?? null;
+  if (ownerId === null) {
     await db.prisma.errorClass.update({ where: { id: opts.classId }, data: { ownerSource: 'auto' } });
     await record(db, opts.classId, 'owner', { ownerId: null }, opts);
     return;
   }
-  const team = await db.prisma.owner.findUnique({ where: { id: opts.ownerId } });
-  if (team?.kind !== 'team') throw new ValidationError(`"${opts.ownerId}" is not a team`);
-  const assigneeId = opts.assigneeId ?? null;
-  if (assigneeId !== null && (await db.prisma.owner.findUnique({ where: { id: assigneeId } }))?.kind !== 'person') throw new ValidationError(`"${assigneeId}" is not a person`);
-  await db.prisma.errorClass.update({ where: { id: opts.classId }, data: { ownerId: opts.ownerId, assigneeId, ownerRule: 'manual', ownerSource: 'manual' } });
-  await record(db, opts.classId, 'owner', { ownerId: opts.ownerId, assigneeId }, opts);
+  const team = await db.prisma.owner.findUnique({ where: { id: ownerId } });
+  if (team?.kind !== 'team') throw new ValidationError(`owner: "${ownerId}" is not a team`);
+  if (person && person.teamId !== ownerId) {
+    throw new ValidationError(`assignee: ${person.name} is not in team ${team.name}; pick one of its people, or the person alone`);
+  }
+  const data = { ownerId, assigneeId, ownerRule: 'manual', ownerSource: 'manual' };
+  await db.prisma.errorClass.update({ where: { id: opts.classId }, data });
+  await record(db, opts.classId, 'owner', { ownerId, assigneeId }, opts);
+}
+
+/**
+ * "Assign to me": the class gets `assigneeId` (a person) and keeps its owning team — taking a class
+ * does not move it out of the team it was routed to; a class with no team gets the person's.
+ * Marked as decided by a person, so a later classification run keeps the assignee.
+ * Returns false (and records nothing) when the class was already theirs.
+ */
+export async function assignClassTo(db: Db, opts: { classId: number; assigneeId: string } & Actor): Promise<boolean> {
+  const c = await liveClass(db, opts.classId);
+  const person = await db.prisma.owner.findUnique({ where: { id: opts.assigneeId } });
+  if (person?.kind !== 'person') throw new ValidationError(`assignee: "${opts.assigneeId}" is not a person`);
+  if (c.assigneeId === person.id && c.ownerSource === 'manual') return false;
+  const ownerId = c.ownerId ?? person.teamId;
+  const data = { ownerId, assigneeId: person.id, ownerRule: 'manual', ownerSource: 'manual' };
+  await db.prisma.errorClass.update({ where: { id: opts.classId }, data });
+  await record(db, opts.classId, 'owner', { ownerId, assigneeId: person.id, self: true }, opts);
+  return true;
 }
 
 export async function setClassStatus(db: Db, opts: { classId: number; status: ClassStatus } & Actor): Promise<void> {

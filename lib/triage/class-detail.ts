@@ -27,6 +27,8 @@ export type ClassDetail = {
   firstSeen: Date | null;
   lastSeen: Date | null;
   eventCount: number;
+  /** All time: distinct rollouts with an event of the class that ended failed. */
+  failedRollouts: number;
   samples: Sample[];
   timeline: { day: string; failures: number }[];
   breakdown: Breakdown;
@@ -54,6 +56,7 @@ function describeDecision(kind: string, value: unknown): string {
     case 'status':
       return v.reason === 'regressed' ? `reopened: seen again ${String(v.seenAt ?? '')} after its resolution` : `status → ${String(v.status)}`;
     case 'owner':
+      if (v.self === true) return `took it: assignee ${String(v.assigneeId)}${v.ownerId ? `, team ${String(v.ownerId)}` : ''}`;
       return v.ownerId === null ? 'owner handed back to the routing rules' : `owner → ${String(v.ownerId)}${v.assigneeId ? `, assignee ${String(v.assigneeId)}` : ''}`;
     case 'category':
       return v.category === null ? 'category handed back to the rules' : `category → ${String(v.category)}`;
@@ -90,15 +93,27 @@ async function explainSamples(db: Db, template: string, rows: (Omit<Sample, 'why
   }));
 }
 
+/**
+ * Rollouts that failed with an event of the class, all time: one COUNT(DISTINCT) over the class's
+ * events (index on errorClassId) joined to their rollout, instead of every rollout id read back.
+ */
+async function countFailedRollouts(db: Db, classId: number): Promise<number> {
+  const [row] = await db.prisma.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(DISTINCT e."rolloutId") AS n FROM "ErrorEvent" e JOIN "Rollout" r ON r."id" = e."rolloutId"
+    WHERE e."errorClassId" = ${classId} AND r."outcome" = 'failed'`;
+  return Number(row?.n ?? 0);
+}
+
 export async function getClassDetail(db: Db, id: number, now = new Date()): Promise<ClassDetail | null> {
   const c = await db.prisma.errorClass.findUnique({ where: { id }, include: { owner: true, assignee: true, rule: true, mergedFrom: { select: { id: true, name: true, template: true } } } });
   if (!c) return null;
   const to = now.toISOString().slice(0, 10);
   const from = addDays(to, -(TIMELINE_DAYS - 1));
-  const [rows, perDay, breakdown, decisions] = await Promise.all([
+  const [rows, perDay, breakdown, failedRollouts, decisions] = await Promise.all([
     db.prisma.errorEvent.findMany({ where: { errorClassId: id }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: SAMPLES, select: sampleSelect }),
     db.prisma.errorEvent.groupBy({ by: ['day'], where: { errorClassId: id, day: { gte: from, lte: to } }, _count: { _all: true } }),
     getClassBreakdown(db, id),
+    countFailedRollouts(db, id),
     db.prisma.classDecision.findMany({ where: { classId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   ]);
   const counts = new Map(perDay.map((d) => [d.day, d._count._all]));
@@ -107,7 +122,7 @@ export async function getClassDetail(db: Db, id: number, now = new Date()): Prom
     id: c.id, key: c.key, title: c.name ?? c.template, template: templateSegments(c.template), rule, category: c.category, categoryRule: c.categoryRule, categorySource: c.categorySource,
     owner: c.owner ? { id: c.owner.id, name: c.owner.name } : null, assignee: c.assignee ? { id: c.assignee.id, name: c.assignee.name } : null,
     ownerRule: c.ownerRule, ownerSource: c.ownerSource, status: c.status, mergedIntoId: c.mergedIntoId,
-    mergedFrom: c.mergedFrom.map((m) => ({ id: m.id, title: m.name ?? m.template })), firstSeen: c.firstSeen, lastSeen: c.lastSeen, eventCount: c.eventCount,
+    mergedFrom: c.mergedFrom.map((m) => ({ id: m.id, title: m.name ?? m.template })), firstSeen: c.firstSeen, lastSeen: c.lastSeen, eventCount: c.eventCount, failedRollouts,
     samples: await explainSamples(db, c.template, rows), timeline: daysBetween(from, to).map((day) => ({ day, failures: counts.get(day) ?? 0 })), breakdown,
     history: decisions.map((d) => ({ id: d.id, kind: d.kind, actor: d.actor, createdAt: d.createdAt, text: describeDecision(d.kind, d.value) })),
   };

@@ -1,3 +1,4 @@
+import type { UserOwners } from '../auth/user-owners';
 import type { Db } from '../db';
 import type { ClassImpact, ClassToil, HiddenBehind, JointGain } from '../rank/impact';
 import { listRankedWeeks } from '../rank/snapshots';
@@ -20,6 +21,8 @@ export const classFiltersSchema = z
     category: boundedText(MAX_KEY_LENGTH).optional(),
     status: oneOf(['open', 'acknowledged', 'resolved', 'ignored', 'active']).optional(),
     badge: oneOf(['new', 'regressed', 'escalating', 'ongoing']).optional(),
+    /** `1`: only classes assigned to me or owned by my teams (the owners my account acts for, lib/auth/user-owners.ts). */
+    mine: oneOf(['1']).optional(),
     sort: oneOf(['rank', 'gain', 'failures', 'uplift', 'lastSeen', 'change']).default('rank'),
     /** `toil`: the classes retries got past, in the week's toil order (the sort does not apply). */
     view: oneOf(['classes', 'toil']).default('classes'),
@@ -79,8 +82,9 @@ type Listed = { rows: ClassRow[]; computedAt: Date | null; frozenAt: Date | null
 /**
  * `defaultWeek`: the week listed when the URL names none — the one the digest reports (the last
  * complete week; lib/time/iso-week.ts `weekJustEnding`), or the newest ranked week before it.
+ * `mine`: the owners the signed-in user acts for, for `filters.mine` (without them nothing is mine).
  */
-export async function listErrorClasses(db: Db, filters: ClassFilters, opts: { defaultWeek?: string } = {}): Promise<ClassList> {
+export async function listErrorClasses(db: Db, filters: ClassFilters, opts: { defaultWeek?: string; mine?: UserOwners } = {}): Promise<ClassList> {
   const weeks = await listRankedWeeks(db);
   // The URL schema refuses reversed and over-long ranges; other callers fall back to the week.
   const range = filters.from && filters.to && filters.from <= filters.to && dayCount(filters.from, filters.to) <= MAX_RANGE_DAYS ? { from: filters.from, to: filters.to } : null;
@@ -91,11 +95,7 @@ export async function listErrorClasses(db: Db, filters: ClassFilters, opts: { de
   const listed: Listed = range
     ? { rows: await rangeRows(db, range, filters.service), computedAt: null, frozenAt: null, fixTogether: null }
     : await weekRows(db, week!, filters.service);
-  const rows = listed.rows
-    .filter((r) => (!filters.stage || r.stage === filters.stage) && (!filters.owner || r.ownerId === filters.owner || r.assigneeId === filters.owner))
-    .filter((r) => (!filters.category || r.category === filters.category) && (!filters.badge || r.badge === filters.badge))
-    .filter((r) => !filters.status || (filters.status === 'active' ? r.status === 'open' || r.status === 'acknowledged' : r.status === filters.status))
-    .filter((r) => filters.view !== 'toil' || r.toilRank !== null);
+  const rows = listed.rows.filter(rowFilter(filters, opts.mine));
   rows.sort(filters.view === 'toil' ? byToilRank : SORTS[filters.sort]);
   const page = rows.slice((filters.page - 1) * PAGE_SIZE, filters.page * PAGE_SIZE);
   const last = range ? 0 : weeks.indexOf(week!);
@@ -163,6 +163,17 @@ function toRow(e: Entry, titles: Map<number, string>): ClassRow {
   };
 }
 
+/** The filters other than week, range and service (which choose the rows read). */
+function rowFilter(filters: ClassFilters, mine: UserOwners | undefined): (r: ClassRow) => boolean {
+  const my = new Set(filters.mine ? [...(mine?.persons ?? []), ...(mine?.teams ?? [])] : []);
+  const status = (s: string) => !filters.status || (filters.status === 'active' ? s === 'open' || s === 'acknowledged' : s === filters.status);
+  return (r) => (!filters.stage || r.stage === filters.stage)
+    && (!filters.owner || r.ownerId === filters.owner || r.assigneeId === filters.owner)
+    && (!filters.mine || my.has(r.ownerId ?? '') || my.has(r.assigneeId ?? ''))
+    && (!filters.category || r.category === filters.category) && (!filters.badge || r.badge === filters.badge)
+    && status(r.status) && (filters.view !== 'toil' || r.toilRank !== null);
+}
+
 const SORTS: Record<ClassFilters['sort'], (a: ClassRow, b: ClassRow) => number> = {
   rank: (a, b) => a.rank - b.rank,
   gain: (a, b) => (b.impact?.expectedGain ?? -1) - (a.impact?.expectedGain ?? -1) || a.rank - b.rank,
@@ -180,15 +191,4 @@ async function addTrends(db: Db, rows: ClassRow[], weeks: string[]): Promise<voi
   const entries = await db.prisma.rankingEntry.findMany({ where: { classId: { in: rows.map((r) => r.id) }, snapshot: { week: { in: weeks } } }, select: { classId: true, failures: true, snapshot: { select: { week: true } } } });
   const byKey = new Map(entries.map((e) => [`${e.classId}\u0000${e.snapshot.week}`, e.failures]));
   for (const r of rows) r.trend = weeks.map((week) => ({ week, failures: byKey.get(`${r.id}\u0000${week}`) ?? 0 }));
-}
-
-/** The values the filters offer. */
-export async function listFilterOptions(db: Db): Promise<{ stages: { key: string; name: string }[]; owners: { id: string; name: string; kind: string }[]; categories: string[]; services: string[] }> {
-  const [stages, owners, categories, services] = await Promise.all([
-    db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true } }),
-    db.prisma.owner.findMany({ orderBy: [{ kind: 'desc' }, { name: 'asc' }], select: { id: true, name: true, kind: true } }),
-    db.prisma.errorClass.findMany({ distinct: ['category'], select: { category: true }, orderBy: { category: 'asc' } }),
-    db.prisma.service.findMany({ select: { name: true }, orderBy: { name: 'asc' } }),
-  ]);
-  return { stages, owners, categories: categories.map((c) => c.category), services: services.map((s) => s.name) };
 }

@@ -12,6 +12,8 @@ import { startNextServer } from '../helpers/next-server';
 
 export const USERS = { admin: 'admin@e2e.test', engineer: 'engineer@e2e.test', viewer: 'viewer@e2e.test' } as const;
 export const PASSWORD = 'e2e-password-123';
+/** The person owner (default chain config) the engineer account acts for; the others act for nobody. */
+export const ENGINEER_PERSON = 'aisha.khan';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,6 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await syncChain(db, loadChainConfig(null));
   await seedDemoIfEmpty({ db, settings: { dataDir, chainFile: null, timeZone: 'UTC', maxLineBytes: 65536, categoriesFile: null, routingFile: null, admissionFile: null }, demo: { days: 21, rolloutsPerDay: 80, services: 30 } });
   for (const [role, email] of Object.entries(USERS)) await createUser(db, { email, name: role, role: role as keyof typeof USERS, password: PASSWORD });
+  // "Assign to me" needs the account to act for a person of the chain config: the engineer is linked to one.
+  await db.prisma.userOwner.create({ data: { userId: (await db.prisma.user.findUniqueOrThrow({ where: { email: USERS.engineer } })).id, ownerId: ENGINEER_PERSON } });
   await db.close();
 
   const server = await startNextServer({ DATABASE_URL: databaseUrl, ROLLSCOPE_DATA_DIR: dataDir });

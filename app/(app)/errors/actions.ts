@@ -8,6 +8,8 @@ import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { boundedText, idSchema, MAX_KEY_LENGTH, oneOf } from '../../../lib/http/fields';
 import { fieldsOrThrow, formFields } from '../../../lib/http/params';
+import { rowTriageSchema } from '../../../lib/triage/row-ops';
+import { runRowTriage } from '../../../lib/triage/row-triage';
 import { runAction, type ActionResult } from '../../_lib/action-result';
 import { authorize } from '../../_lib/auth';
 
@@ -46,5 +48,20 @@ export async function triageAction(_: ActionResult, form: FormData): Promise<Act
     revalidatePath('/errors');
     for (const classId of input.ids) revalidatePath(`/errors/${classId}`);
     return `${input.op === 'merge' ? `merged ${input.ids.length} class(es) into ${input.target}` : `${input.op} saved for ${input.ids.length} class(es)`}`;
+  });
+}
+
+/**
+ * One row's decision on the list (assign to me, acknowledge, resolve, reopen). Posted without
+ * JavaScript it answers the page it came from, so the list's filters and week stay in the URL.
+ */
+export async function rowTriageAction(_: ActionResult, form: FormData): Promise<ActionResult> {
+  return runAction(async () => {
+    const user = await authorize('engineer');
+    const input = fieldsOrThrow(rowTriageSchema, formFields(form));
+    const message = await runRowTriage(await getDb(), { user, classId: input.id, op: input.op });
+    revalidatePath('/errors');
+    revalidatePath(`/errors/${input.id}`);
+    return message;
   });
 }

@@ -3,8 +3,10 @@ import {
 } from '../../../lib/format';
 import type { ClassList, ClassRow } from '../../../lib/triage/list-classes';
 import { Sparkline } from '../../_components/sparkline';
+import { RowActions } from './row-actions';
 
-type TableProps = { list: ClassList; canTriage: boolean; names: Map<string, string> };
+/** `myPersons`: the person owners the signed-in user acts for (their rows say "yours"). */
+type TableProps = { list: ClassList; canTriage: boolean; names: Map<string, string>; myPersons: string[] };
 
 /** Why a row has no expected gain: a date range, a ranking stored before it existed, or nothing blocked. */
 function noGainReason(list: ClassList): string {
@@ -28,6 +30,12 @@ function Select({ row }: { row: ClassRow }) {
   return <td><input type="checkbox" name="ids" value={row.id} form="triage" aria-label={`select class ${row.id}`} /></td>;
 }
 
+/** The class's status and, for those who triage, the row's own buttons under it. */
+function StatusCell({ row, canTriage, myPersons }: { row: ClassRow; canTriage: boolean; myPersons: string[] }) {
+  const mine = row.assigneeId !== null && myPersons.includes(row.assigneeId);
+  return <td><span data-status>{row.status}</span>{canTriage && <RowActions id={row.id} status={row.status} mine={mine} />}</td>;
+}
+
 /** The class's link (to the listed week; the class page's default is the newest), its badge and what fixing it may reveal. */
 function ClassCell({ row, list }: { row: ClassRow; list: ClassList }) {
   const week = list.week;
@@ -49,7 +57,7 @@ const owner = (r: ClassRow, names: Map<string, string>) =>
 const change = (r: ClassRow) => `${formatCount(r.failures)} (${r.failures - r.previousFailures >= 0 ? '+' : ''}${r.failures - r.previousFailures})`;
 
 /** The week's classes in rank order (the fix order), with each one's expected gain and observed uplift. */
-export function ClassTable({ list, canTriage, names }: TableProps) {
+export function ClassTable({ list, canTriage, names, myPersons }: TableProps) {
   return (
     <table data-table="classes">
       <thead>
@@ -69,8 +77,8 @@ export function ClassTable({ list, canTriage, names }: TableProps) {
             <ClassCell row={r} list={list} />
             <td>{r.stage ?? '–'}</td>
             <td>{r.category}</td>
-            <td>{owner(r, names)}</td>
-            <td>{r.status}</td>
+            <td data-owner>{owner(r, names)}</td>
+            <StatusCell row={r} canTriage={canTriage} myPersons={myPersons} />
             <td className="num" title={`last week ${r.previousFailures}`}>{change(r)}</td>
             <td className="num">{formatCount(r.failedRollouts)}</td>
             <GainCell row={r} list={list} />
@@ -86,7 +94,7 @@ export function ClassTable({ list, canTriage, names }: TableProps) {
 }
 
 /** The week's toil: classes retries got past, by manual retries, then attempts lost, then time lost. */
-export function ToilTable({ list, canTriage, names }: TableProps) {
+export function ToilTable({ list, canTriage, names, myPersons }: TableProps) {
   return (
     <table data-table="toil">
       <thead>
@@ -105,8 +113,8 @@ export function ToilTable({ list, canTriage, names }: TableProps) {
             <td className="num">{r.toilRank ?? '–'}</td>
             <ClassCell row={r} list={list} />
             <td>{r.stage ?? '–'}</td>
-            <td>{owner(r, names)}</td>
-            <td>{r.status}</td>
+            <td data-owner>{owner(r, names)}</td>
+            <StatusCell row={r} canTriage={canTriage} myPersons={myPersons} />
             <td className="num">{r.toil ? formatCount(r.toil.manual) : '–'}</td>
             <td className="num">{r.toil ? formatCount(r.toil.attemptsLost) : '–'}</td>
             <td className="num" title={r.toil ? `${formatCount(r.toil.timeLostMs)} ms` : undefined}>{formatDuration(r.toil?.timeLostMs)}</td>

@@ -1,4 +1,5 @@
 import { hasRole } from '../../../lib/auth/roles';
+import { listOwnersOfUser } from '../../../lib/auth/user-owners';
 import { loadCategoryConfig } from '../../../lib/classify/rules';
 import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
@@ -6,7 +7,9 @@ import { formatCount } from '../../../lib/format';
 import { paramsOrThrow } from '../../../lib/http/params';
 import { dayInZone } from '../../../lib/time/day';
 import { weekDays, weekJustEnding, weekOfInstant } from '../../../lib/time/iso-week';
-import { classFiltersSchema, listErrorClasses, listFilterOptions, type ClassFilters, type ClassList } from '../../../lib/triage/list-classes';
+import { listFilterOptions, pickerOptions } from '../../../lib/triage/filter-options';
+import { classFiltersSchema, listErrorClasses, type ClassFilters, type ClassList } from '../../../lib/triage/list-classes';
+import { unlinkedMessage } from '../../../lib/triage/row-triage';
 import { requireUser } from '../../_lib/auth';
 import { ClassTable, FixTogether, ToilTable } from './class-tables';
 import { TriageBar } from './triage-bar';
@@ -75,10 +78,15 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
   const db = await getDb();
   const { timeZone } = getSettings();
   const now = Date.now();
-  const [list, options] = await Promise.all([listErrorClasses(db, filters, { defaultWeek: weekJustEnding(now, timeZone) }), listFilterOptions(db)]);
+  const mine = await listOwnersOfUser(db, user);
+  const [list, options] = await Promise.all([
+    listErrorClasses(db, filters, { defaultWeek: weekJustEnding(now, timeZone), mine }), listFilterOptions(db),
+  ]);
   const canTriage = hasRole(user, 'engineer');
   const names = new Map(options.owners.map((o) => [o.id, o.name]));
+  const picker = pickerOptions(options.owners);
   const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
+  const tableProps = { list, canTriage, names, myPersons: mine.persons };
   if (!list.week && !list.range) {
     return (
       <section className="panel empty">
@@ -112,14 +120,18 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
         {select('category', 'Category', options.categories.map((c) => ({ value: c, label: c })))}
         {select('status', 'Status', ['active', 'open', 'acknowledged', 'resolved', 'ignored'].map((s) => ({ value: s, label: s })))}
         {select('badge', 'Badge', ['new', 'regressed', 'escalating', 'ongoing'].map((s) => ({ value: s, label: s })))}
+        <label title="classes assigned to me, or owned by my teams">
+          Mine<span><input type="checkbox" name="mine" value="1" defaultChecked={filters.mine === '1'} /> assigned to me</span>
+        </label>
         {filters.view === 'toil' ? <input type="hidden" name="view" value="toil" /> : select('sort', 'Sort', SORT_OPTIONS)}
         <button type="submit" className="secondary">Apply</button>
         <a href={`/api/errors/export?${query(filters, { page: undefined })}`}>Export CSV</a>
       </form>
       {canTriage && (
         <TriageBar
-          owners={options.owners.filter((o) => o.kind === 'team').map((o) => ({ value: o.id, label: o.name }))}
-          people={options.owners.filter((o) => o.kind === 'person').map((o) => ({ value: o.id, label: o.name }))}
+          teams={picker.teams}
+          people={picker.people}
+          team={picker.teams.some((t) => t.value === filters.owner) ? filters.owner : null}
           categories={loadCategoryConfig(getSettings().categoriesFile).categories}
           mergeTargets={list.rows.map((r) => ({ value: String(r.id), label: `#${r.rank} ${r.title.slice(0, 60)}` }))}
         />
@@ -128,8 +140,11 @@ export default async function ErrorsPage({ searchParams }: { searchParams: Searc
       {filters.view === 'classes' && <FixTogether list={list} />}
       <section className="panel">
         <p className="subtle">{formatCount(list.total)} classes match.</p>
+        {filters.mine && mine.persons.length + mine.teams.length === 0 && (
+          <p className="down" data-mine-unlinked>Nothing is yours: {unlinkedMessage(user.email)}.</p>
+        )}
         {list.rows.length > 0 ? (
-          filters.view === 'toil' ? <ToilTable list={list} canTriage={canTriage} names={names} /> : <ClassTable list={list} canTriage={canTriage} names={names} />
+          filters.view === 'toil' ? <ToilTable {...tableProps} /> : <ClassTable {...tableProps} />
         ) : (
           <p className="subtle">{emptyText(list, filters.view)} <a href="/errors">Clear the filters</a>.</p>
         )}

@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { hasRole } from '../../../../lib/auth/roles';
+import { listOwnersOfUser } from '../../../../lib/auth/user-owners';
 import { loadCategoryConfig } from '../../../../lib/classify/rules';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
@@ -8,10 +9,13 @@ import { paramsOrThrow } from '../../../../lib/http/params';
 import { classPageSchema, idSegmentSchema } from '../../../../lib/http/page-schemas';
 import { getClassDetail, type Why } from '../../../../lib/triage/class-detail';
 import { getClassWeek } from '../../../../lib/triage/class-week';
+import { listFilterOptions, pickerOptions } from '../../../../lib/triage/filter-options';
 import { describeMatch } from '../../../../lib/triage/rule-text';
-import { listFilterOptions } from '../../../../lib/triage/list-classes';
+import { RolloutLink } from '../../../_components/rollout-link';
 import { requireUser } from '../../../_lib/auth';
+import { RowActions } from '../row-actions';
 import { TriageBar } from '../triage-bar';
+import { ClassFigures } from './class-figures';
 import { ClassWeekPanel } from './class-week-panel';
 
 export const dynamic = 'force-dynamic';
@@ -30,8 +34,15 @@ export default async function ErrorClassPage({ params, searchParams }: { params:
   const { week } = paramsOrThrow(classPageSchema, await searchParams);
   const user = await requireUser('viewer', `/errors/${id}`);
   const db = await getDb();
-  const [c, options, ranked] = await Promise.all([getClassDetail(db, id), listFilterOptions(db), getClassWeek(db, id, week)]);
+  const [c, options, ranked, mine] = await Promise.all([
+    getClassDetail(db, id), listFilterOptions(db), getClassWeek(db, id, week), listOwnersOfUser(db, user),
+  ]);
   if (!c) notFound();
+  const picker = pickerOptions(options.owners);
+  const all = {
+    events: c.eventCount, failedRollouts: c.failedRollouts, services: c.breakdown.byService.length, hosts: c.breakdown.byHost.length,
+    firstSeen: c.firstSeen, lastSeen: c.lastSeen,
+  };
   const peak = Math.max(1, ...c.timeline.map((d) => d.failures));
   const canEdit = hasRole(user, 'engineer');
   const counts = (title: string, rows: { key: string; n: number }[]) => (
@@ -61,12 +72,18 @@ export default async function ErrorClassPage({ params, searchParams }: { params:
         <div className="tile"><div className="label">Owner</div><div className="value">{c.owner?.name ?? '–'}</div><div className="detail">{c.assignee ? `assigned to ${c.assignee.name}; ` : ''}chosen by {c.ownerSource === 'manual' ? 'a person' : `rule “${c.ownerRule}”`}</div></div>
         <div className="tile"><div className="label">Category</div><div className="value">{c.category}</div><div className="detail">{c.categorySource === 'manual' ? 'set by a person' : c.categoryRule ? `rule “${c.categoryRule}”` : 'no rule matched'}</div></div>
       </section>
+      {canEdit && c.mergedIntoId === null && (
+        <RowActions id={c.id} status={c.status} mine={c.assignee !== null && mine.persons.includes(c.assignee.id)} inline />
+      )}
+      <ClassFigures data={ranked} all={all} />
       <ClassWeekPanel id={c.id} data={ranked} />
       {canEdit && c.mergedIntoId === null && (
         <TriageBar
           classIds={[c.id]}
-          owners={options.owners.filter((o) => o.kind === 'team').map((o) => ({ value: o.id, label: o.name }))}
-          people={options.owners.filter((o) => o.kind === 'person').map((o) => ({ value: o.id, label: o.name }))}
+          teams={picker.teams}
+          people={picker.people}
+          team={c.owner?.id}
+          person={c.assignee?.id}
           categories={loadCategoryConfig(getSettings().categoriesFile).categories}
           mergeTargets={[]}
         />
@@ -87,7 +104,7 @@ export default async function ErrorClassPage({ params, searchParams }: { params:
           <tbody>
             {c.samples.map((e) => (
               <tr key={e.id} data-event={e.id}>
-                <td>{when(e.occurredAt)}</td><td className="mono">{e.rolloutId}</td><td>{e.service}</td><td>{e.stageKey} #{e.attempt}</td><td>{e.host ?? '–'}</td>
+                <td>{when(e.occurredAt)}</td><td><RolloutLink id={e.rolloutId} /></td><td>{e.service}</td><td>{e.stageKey} #{e.attempt}</td><td>{e.host ?? '–'}</td>
                 <td className="mono">{e.message}</td><td data-why-cell><WhyCell why={e.why} /></td>
               </tr>
             ))}

@@ -1,3 +1,4 @@
+import { listOwnersOfUser } from '../../../../lib/auth/user-owners';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
 import { errorResponse } from '../../../../lib/errors';
@@ -25,12 +26,14 @@ const figures = ({ impact: i, toil: t, toilRank }: ClassRow) => [
 // GET /api/errors/export?week=…&stage=… — the error-class list with the page's filters, as CSV (signed-in users).
 export async function GET(request: Request): Promise<Response> {
   try {
-    await authorize('viewer');
+    const user = await authorize('viewer');
     const filters = paramsOrThrow(classFiltersSchema, new URL(request.url).searchParams);
     const db = await getDb();
+    // `mine=1` exports what the list shows the same user: their owners' classes.
+    const mine = filters.mine ? await listOwnersOfUser(db, user) : undefined;
     const rows = [];
     for (let page = 1; ; page += 1) {
-      const list = await listErrorClasses(db, { ...filters, page }, { defaultWeek: weekJustEnding(Date.now(), getSettings().timeZone) });
+      const list = await listErrorClasses(db, { ...filters, page }, { defaultWeek: weekJustEnding(Date.now(), getSettings().timeZone), mine });
       rows.push(...list.rows);
       if (page * list.pageSize >= list.total) break;
     }
