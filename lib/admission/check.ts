@@ -8,6 +8,7 @@ import { RULE_KINDS } from './kinds';
 import { NewRuns } from './new-runs';
 import { updateAdmissionState } from './state';
 import { recordFinding, resolveStale, type Outcome } from './violations';
+import { checkWindowRule } from './window-days';
 
 export { getViolationHistory } from './violations';
 
@@ -15,7 +16,14 @@ export type CheckResult = { rules: number; runs: number; findings: number } & Re
 type Deps = { db: Db; policy: AdmissionPolicy; now?: Date; timeZone: string };
 
 const STATE_CURSOR = 'state';
-const ruleCursor = (id: string) => `rule:${id}`;
+/**
+ * A per-record rule's cursor. Its name carries the way sightings are counted in weeks: a rule whose
+ * cursor has an older name (`rule:<id>`, counted only the week of a range's latest breach) loses
+ * its weekly history and reads all runs again, which rebuilds it (the sightings it counted before
+ * are not counted twice: see countedThrough).
+ */
+const ruleCursor = (id: string) => `runs:${id}`;
+const OLD_CURSOR_PREFIX = 'rule:';
 /** Stage runs read per step of the pass after ingestion (bounded memory for a large backlog). */
 const RANGE = 200_000;
 /** How long a pass waits for another one to finish before leaving the runs to it. */
@@ -65,6 +73,7 @@ export async function checkNewRuns(deps: Deps & PassOptions): Promise<CheckResul
     // One cursor for the state and one per rule, so that a rule added later reads the history too.
     const cursors = new Map((await db.prisma.admissionCursor.findMany()).map((c) => [c.name, c.lastRunId]));
     const perRecord = policy.rules.filter((r) => RULE_KINDS[r.kind]!.checkRuns);
+    await rebuildFromStart(db, perRecord.filter((r) => !cursors.has(ruleCursor(r.id))));
     const at = (name: string) => cursors.get(name) ?? 0;
     // The rules are written to the database only when a finding needs them (most passes find none).
     let synced = false;
@@ -72,7 +81,7 @@ export async function checkNewRuns(deps: Deps & PassOptions): Promise<CheckResul
       if (findings.length && !synced) await syncRules(db, policy);
       synced ||= findings.length > 0;
       result.findings += findings.length;
-      for (const f of findings) result[await recordFinding(db, rule, f, now, deps.timeZone, through)] += 1;
+      for (const f of findings) result[(await recordFinding(db, rule, f, { now, timeZone: deps.timeZone, throughRunId: through })).outcome] += 1;
     };
     for (let top = await readStoreHorizon(db); ; top = await readStoreHorizon(db)) {
       const start = Math.min(at(STATE_CURSOR), ...perRecord.map((r) => at(ruleCursor(r.id))));
@@ -105,22 +114,37 @@ export async function checkNewRuns(deps: Deps & PassOptions): Promise<CheckResul
 }
 
 /**
+ * Per-record rules about to read all runs from the start (new, or counted the old way): their
+ * weekly history is dropped first, as reading every run builds it again.
+ */
+async function rebuildFromStart(db: Db, rules: AdmissionRuleConfig[]): Promise<void> {
+  if (rules.length === 0) return;
+  const ids = rules.map((r) => r.id);
+  await db.prisma.admissionViolationWeek.deleteMany({ where: { violation: { ruleId: { in: ids } } } });
+  await db.prisma.admissionCursor.deleteMany({ where: { name: { in: ids.map((id) => `${OLD_CURSOR_PREFIX}${id}`) } } });
+}
+
+/**
  * The full check (daily job, `npm run admission:check`): first the pass over any stage runs not
- * read yet, then every window rule evaluated now, then every rule's violations not seen for its
- * window resolved.
+ * read yet, then every window rule judged on the days that need it (window-days.ts) and every
+ * state rule evaluated now, then every rule's violations not seen for its window resolved.
  */
 export async function runAdmissionCheck(deps: Deps): Promise<CheckResult> {
   const now = deps.now ?? new Date();
-  const { db, policy } = deps;
+  const { db, policy, timeZone } = deps;
   await syncRules(db, policy);
   await sweepAbandonedBatches(db);
+  const horizon = await readStoreHorizon(db);
   const result = (await checkNewRuns({ ...deps, now })) ?? emptyResult(policy.rules.length);
   for (const rule of policy.rules) {
-    const evaluate = RULE_KINDS[rule.kind]!.evaluate;
-    if (evaluate) {
-      const findings = await evaluate({ db, now, timeZone: deps.timeZone, images: policy.images }, rule.config);
+    const kind = RULE_KINDS[rule.kind]!;
+    if (kind.evaluateDays) {
+      const r = await checkWindowRule({ db, rule, kind, now, timeZone, images: policy.images, horizon });
+      for (const k of ['findings', 'opened', 'updated', 'reopened', 'resolved'] as const) result[k] += r[k];
+    } else if (kind.evaluate) {
+      const findings = await kind.evaluate({ db, now, timeZone, images: policy.images }, rule.config);
       result.findings += findings.length;
-      for (const f of findings) result[await recordFinding(db, rule, f, now, deps.timeZone)] += 1;
+      for (const f of findings) result[(await recordFinding(db, rule, f, { now, timeZone })).outcome] += 1;
     }
     result.resolved += await resolveStale(db, rule, now);
   }

@@ -1,23 +1,28 @@
 import type { Db } from '../db';
 import { ValidationError } from '../errors';
 import { insertRows } from '../sql';
-import { weekOfInstant } from '../time/iso-week';
+import { dayInZone } from '../time/day';
+import { isoWeekOfDay } from '../time/iso-week';
 import type { AdmissionRuleConfig } from './config';
 import type { Finding } from './kind';
 
 export type Outcome = 'opened' | 'updated' | 'reopened' | 'resolved';
+export type RecordOptions = { now: Date; timeZone: string; throughRunId?: number; perDay?: boolean };
 const DAY_MS = 86_400_000;
 
 /**
  * Keeps one violation per (rule, subject): a new breach opens one, the same breach seen again
  * updates it (first and last seen, count, evidence), a resolved one breached again within the
  * rule's window is reopened. A breach older than the window (history ingested late) is recorded
- * as already resolved. Each sighting is counted in the ISO week of the breach, and the rollouts
- * involved are linked for the outcome report. `throughRunId`, for findings of the pass after
- * ingestion, is the end of the StageRun range they come from: a range replayed after a crash
- * (before its cursor was saved) updates the violation but does not count it again.
+ * as already resolved. Each sighting is counted in the ISO week of each day the breach happened
+ * on (`days`, default the day of `at`) — never the week of the check — and the rollouts involved
+ * are linked for the outcome report. `throughRunId`, for findings of the pass after ingestion, is
+ * the end of the StageRun range they come from: a range replayed after a crash (before its cursor
+ * was saved) updates the violation but does not count it again. With `perDay` (window rules, whose
+ * weeks are judged whole), a week's `checks` are its breach days and the count their sum.
  */
-export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Finding, now: Date, timeZone: string, throughRunId?: number): Promise<Outcome> {
+export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Finding, opts: RecordOptions): Promise<{ outcome: Outcome; id: number; weeks: string[] }> {
+  const { now, timeZone, throughRunId } = opts;
   const at = f.at ?? now;
   const since = f.since ?? at;
   const recent = at.getTime() >= now.getTime() - rule.windowDays * DAY_MS;
@@ -39,18 +44,57 @@ export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Findin
     const count = counted ? { count: { increment: 1 }, ...(throughRunId !== undefined ? { countedThrough: throughRunId } : {}) } : {};
     await db.prisma.admissionViolation.update({
       where: { id: existing.id },
-      data: { firstSeen, lastSeen, ...count, evidence, ...(reopen ? { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null } : {}) },
+      // The evidence is the latest breach's: a late-seen older one (or a replayed range) keeps it.
+      data: {
+        firstSeen, lastSeen, ...count, ...(at >= existing.lastSeen ? { evidence } : {}),
+        ...(reopen ? { status: 'open', resolvedAt: null, acknowledgedBy: null, acknowledgedAt: null } : {}),
+      },
     });
     id = existing.id;
     outcome = reopen ? 'reopened' : 'updated';
   }
-  const week = weekOfInstant(at.getTime(), timeZone);
-  await db.prisma.admissionViolationWeek.upsert({ where: { violationId_week: { violationId: id, week } }, create: { violationId: id, week }, update: counted ? { checks: { increment: 1 } } : {} });
+  const weeks = breachWeeks(f, at, timeZone);
+  for (const week of weeks) {
+    const days = opts.perDay ? (f.days ?? []).filter((d) => isoWeekOfDay(d) === week).length : 0;
+    const checks = opts.perDay ? { checks: days } : counted ? { checks: { increment: 1 } } : {};
+    await db.prisma.admissionViolationWeek.upsert({
+      where: { violationId_week: { violationId: id, week } },
+      create: { violationId: id, week, ...(opts.perDay ? { checks: days } : {}) },
+      update: checks,
+    });
+  }
+  if (opts.perDay) {
+    const sum = await db.prisma.admissionViolationWeek.aggregate({ where: { violationId: id }, _sum: { checks: true } });
+    await db.prisma.admissionViolation.update({ where: { id }, data: { count: sum._sum.checks ?? 0 } });
+  }
   if (f.rollouts?.length) {
     const spec = { table: 'AdmissionViolationRollout', columns: [{ name: 'violationId', pgType: 'integer' }, { name: 'rolloutId' }], suffix: 'ON CONFLICT DO NOTHING' };
     await insertRows(await db.bulk(), db.kind, spec, [...new Set(f.rollouts)].map((r) => [id, r]));
   }
-  return outcome;
+  return { outcome, id, weeks };
+}
+
+/** The ISO weeks of the days a finding's breach happened on. */
+export function breachWeeks(f: Pick<Finding, 'days'>, at: Date, timeZone: string): string[] {
+  return [...new Set((f.days?.length ? f.days : [dayInZone(at.getTime(), timeZone)]).map(isoWeekOfDay))].sort();
+}
+
+/**
+ * Makes a rule's history of whole weeks judged again equal that judgement: the violations not
+ * breaking it in such a week (the data changed since, e.g. history ingested late) leave that week,
+ * and their count (breach days) follows.
+ */
+export async function keepOnlyInWeeks(db: Db, ruleId: string, found: Map<string, number[]>): Promise<void> {
+  for (const [week, ids] of found) {
+    const where = { week, violation: { ruleId }, violationId: { notIn: ids } };
+    const gone = await db.prisma.admissionViolationWeek.findMany({ where, select: { violationId: true } });
+    if (gone.length === 0) continue;
+    await db.prisma.admissionViolationWeek.deleteMany({ where });
+    for (const { violationId } of gone) {
+      const sum = await db.prisma.admissionViolationWeek.aggregate({ where: { violationId }, _sum: { checks: true } });
+      await db.prisma.admissionViolation.update({ where: { id: violationId }, data: { count: sum._sum.checks ?? 0 } });
+    }
+  }
 }
 
 /**

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { checkWeekOrDays, rangeFields, MAX_STAGE_RANGE_DAYS } from '../metrics/stages';
 import {
-  boundedText, checkDayRange, idSchema, isoWeekSchema, isUrlWeek, keySchema, oneOf, pageSchema, quote, tableSortFields,
+  checkDayRange, idSchema, isoWeekSchema, keySchema, oneOf, pageSchema, tableSortFields,
 } from './fields';
 
 /**
  * The URL schemas of the pages whose parameters no lib module parses already (those live with
- * their lib function: lib/metrics/stages.ts#rangeSchema, lib/triage/list-classes.ts#classFiltersSchema).
+ * their lib function: lib/metrics/stages.ts#rangeSchema, lib/triage/list-classes.ts#classFiltersSchema;
+ * the admission pages': admission-schemas.ts).
  * Each page and proxy.ts parse the same schema, through routes.ts.
  */
 
@@ -18,15 +19,6 @@ export const stagesPageSchema = z
   .object({ ...rangeFields, ...tableSortFields('stages') })
   .superRefine(checkDayRange({ maxDays: MAX_STAGE_RANGE_DAYS }))
   .superRefine(checkWeekOrDays);
-
-/** /admission: `week=2026-W47`, `week=all`, or nothing (the last 28 days). */
-export const admissionPageSchema = z.object({
-  week: boundedText(20)
-    .refine((w) => w === 'all' || isUrlWeek(w), {
-      error: (issue) => `${quote(issue.input)} is not an ISO week of the years 2000–2099 (YYYY-Www, e.g. 2026-W47) or "all"`,
-    })
-    .optional(),
-});
 
 /** /digests: the week shown, and the sort of its two tables. */
 export const digestsPageSchema = z.object({ week: isoWeekSchema.optional(), ...tableSortFields('messages'), ...tableSortFields('jobs') });
@@ -44,5 +36,3 @@ export const classPageSchema = z.object({ week: isoWeekSchema.optional() });
 export const idSegmentSchema = z.object({ id: idSchema });
 /** /stages/<key>: a stage key. */
 export const stageSegmentSchema = z.object({ key: keySchema });
-/** /admission/<id>: a rule id. */
-export const ruleSegmentSchema = z.object({ id: keySchema });

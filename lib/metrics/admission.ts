@@ -1,3 +1,4 @@
+import { listViolations } from '../admission/list-violations';
 import { getAdmissionOutcomes, type OutcomePeriod } from '../admission/outcomes';
 import { getViolationHistory } from '../admission/violations';
 import type { Db } from '../db';
@@ -27,22 +28,23 @@ function historyMatrix(history: Awaited<ReturnType<typeof getViolationHistory>>,
 }
 
 /**
- * The /admission page: the rules with their open violations, the latest violations, the weekly
- * history per rule and per owner, the outcome join for a week (or all stored rollouts), and the
- * latest pre-flight checks.
+ * The /admission page: the rules with their open violations, a page of the violations (open
+ * first), the weekly history per rule and per owner, the outcome join for a week (or all stored
+ * rollouts), and the latest pre-flight checks.
  */
-export async function getAdmissionOverview(db: Db, opts: { period: OutcomePeriod; now?: Date; timeZone: string }) {
+export async function getAdmissionOverview(db: Db, opts: { period: OutcomePeriod; now?: Date; timeZone: string; page?: number }) {
   const weeks = recentWeeks(opts.now ?? new Date(), opts.timeZone);
-  const [rules, violations, history, outcomes, preflights] = await Promise.all([
+  const [rules, list, history, outcomes, preflights] = await Promise.all([
     db.prisma.admissionRule.findMany({ orderBy: { id: 'asc' }, include: { owner: { select: { name: true } }, _count: { select: { violations: { where: { status: { in: ['open', 'acknowledged'] } } } } } } }),
-    db.prisma.admissionViolation.findMany({ orderBy: { lastSeen: 'desc' }, take: 200, include: { rule: { select: { title: true, severity: true } } } }),
+    listViolations(db, { page: opts.page ?? 1 }),
     getViolationHistory(db, { weeks }),
     getAdmissionOutcomes(db, opts.period),
     db.prisma.admissionPreflight.findMany({ orderBy: { id: 'desc' }, take: 20 }),
   ]);
   return {
     rules: rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, mode: r.mode, scope: r.scope, active: r.active, owner: r.owner?.name ?? null, open: r._count.violations })),
-    violations: violations.map((v) => ({ id: v.id, ruleId: v.ruleId, rule: v.rule.title, severity: v.rule.severity, subjectType: v.subjectType, subjectId: v.subjectId, status: v.status, firstSeen: v.firstSeen, lastSeen: v.lastSeen, count: v.count })),
+    violations: list.violations.map((v) => ({ id: v.id, ruleId: v.ruleId, rule: v.rule.title, severity: v.rule.severity, subjectType: v.subjectType, subjectId: v.subjectId, status: v.status, firstSeen: v.firstSeen, lastSeen: v.lastSeen, count: v.count })),
+    violationPage: { total: list.total, open: list.open, page: list.page, pages: list.pages },
     weeks,
     byRule: historyMatrix(history, weeks, 'ruleId'),
     byOwner: historyMatrix(history, weeks, 'ownerId'),
@@ -51,18 +53,22 @@ export async function getAdmissionOverview(db: Db, opts: { period: OutcomePeriod
   };
 }
 
-/** One rule with all its violations (evidence, linked rollouts), its weekly history and its outcome join. */
-export async function getAdmissionRule(db: Db, id: string, opts: { now?: Date; timeZone: string }) {
-  const rule = await db.prisma.admissionRule.findUnique({
-    where: { id },
-    include: { owner: { select: { name: true } }, violations: { orderBy: { lastSeen: 'desc' }, include: { _count: { select: { rollouts: true } } } } },
-  });
+/**
+ * One rule with a page of its violations (open first; evidence, linked rollouts), its weekly
+ * history of the last weeks and its outcome join over all stored rollouts.
+ */
+export async function getAdmissionRule(db: Db, id: string, opts: { now?: Date; timeZone: string; page?: number }) {
+  const rule = await db.prisma.admissionRule.findUnique({ where: { id }, include: { owner: { select: { name: true } } } });
   if (!rule) return null;
-  // Open first, then acknowledged, then resolved; the latest first within each.
-  const rank: Record<string, number> = { open: 0, acknowledged: 1, resolved: 2 };
-  rule.violations.sort((a, b) => (rank[a.status] ?? 3) - (rank[b.status] ?? 3));
+  const list = await listViolations(db, { ruleId: id, page: opts.page ?? 1 });
   const weeks = recentWeeks(opts.now ?? new Date(), opts.timeZone);
   const history = await getViolationHistory(db, { weeks, ruleId: id });
   const outcome = (await getAdmissionOutcomes(db)).rules.find((r) => r.rule === id) ?? null;
-  return { rule, weeks, history: weeks.map((w) => history.find((h) => h.week === w)?.violations ?? 0), outcome };
+  return {
+    rule: { ...rule, violations: list.violations },
+    violationPage: { total: list.total, open: list.open, page: list.page, pages: list.pages, pageSize: list.pageSize },
+    weeks,
+    history: weeks.map((w) => history.find((h) => h.week === w)?.violations ?? 0),
+    outcome,
+  };
 }

@@ -3,11 +3,12 @@ import { getSettings } from '../../../lib/env';
 import { getAdmissionOverview } from '../../../lib/metrics/admission';
 import type { OutcomePeriod } from '../../../lib/admission/outcomes';
 import { paramsOrThrow } from '../../../lib/http/params';
-import { admissionPageSchema } from '../../../lib/http/page-schemas';
+import { admissionPageSchema } from '../../../lib/http/admission-schemas';
 import { addDays, dayInZone } from '../../../lib/time/day';
 import { requireUser } from '../../_lib/auth';
 import { OutcomeTable } from './outcome-table';
 import { SubjectLink } from './subject-link';
+import { ViolationPager } from './violation-pager';
 
 export const dynamic = 'force-dynamic';
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -23,16 +24,23 @@ function toPeriod(week: string | undefined, timeZone: string): OutcomePeriod {
   return { days: { from: addDays(today, -(RECENT_DAYS - 1)), to: today } };
 }
 
+function periodLabel(period: OutcomePeriod): string {
+  if (period.week) return `week ${period.week}`;
+  if (period.days) return `last ${RECENT_DAYS} days, ${period.days.from} – ${period.days.to}`;
+  return 'all rollouts';
+}
+
 export default async function AdmissionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireUser('viewer', '/admission');
   const { timeZone } = getSettings();
-  const { week } = paramsOrThrow(admissionPageSchema, await searchParams);
+  const { week, page } = paramsOrThrow(admissionPageSchema, await searchParams);
   const period = toPeriod(week, timeZone);
-  const data = await getAdmissionOverview(await getDb(), { period, timeZone });
+  const data = await getAdmissionOverview(await getDb(), { period, timeZone, page });
+  const pageHref = (p: number) => `/admission?${week ? `week=${week}&` : ''}page=${p}#latest`;
   const { rules, violations, weeks, outcomes } = data;
   return (
     <>
-      <h1>Admission rules</h1>
+      <h1>Admission rules · {periodLabel(period)}</h1>
       <p className="subtle">The entry rules every system and rollout must satisfy — the “manual” of the container platform — where they were broken, and what breaking them cost.</p>
       {rules.length === 0 ? (
         <section className="panel empty">
@@ -69,8 +77,9 @@ export default async function AdmissionPage({ searchParams }: { searchParams: Pr
         </>
       )}
       {violations.length > 0 && (
-        <section className="panel">
-          <h2>Latest violations</h2>
+        <section className="panel" id="latest">
+          <h2>Latest violations, open first</h2>
+          <ViolationPager {...data.violationPage} href={pageHref} />
           <table>
             <thead><tr><th>Rule</th><th>Subject</th><th>Status</th><th>First seen</th><th>Last seen</th><th className="num">Count</th></tr></thead>
             <tbody>{violations.map((v) => <tr key={v.id}><td><a href={`/admission/${encodeURIComponent(v.ruleId)}#v${v.id}`}>{v.rule}</a></td><td><SubjectLink type={v.subjectType} id={v.subjectId} /></td><td>{v.status}</td><td>{day(v.firstSeen)}</td><td>{day(v.lastSeen)}</td><td className="num">{v.count}</td></tr>)}</tbody>

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { queryRows } from '../../sql';
 import { defineKind, windowDaysSchema } from '../kind';
 
-type Long = { id: string; service: string; steps: number; lastAt: string | Date };
+type Long = { id: string; service: string; steps: number; day: string; lastAt: string | Date };
 
 /** The chain a rollout ran must not exceed N steps (distinct stages run, skipped ones not counted). */
 export const chainLength = defineKind({
@@ -15,7 +15,7 @@ export const chainLength = defineKind({
     const p = db.kind === 'sqlite' ? '?' : '$1';
     const long = await queryRows<Long>(
       await db.bulk(),
-      `SELECT "id","service","steps",COALESCE("finishedAt","startedAt") AS "lastAt" FROM "Rollout" WHERE "steps" > ${p} AND "id" IN (SELECT "rolloutId" FROM "StageRun" WHERE ${runs.rangeSql(2)})`,
+      `SELECT "id","service","steps","day",COALESCE("finishedAt","startedAt") AS "lastAt" FROM "Rollout" WHERE "steps" > ${p} AND "id" IN (SELECT "rolloutId" FROM "StageRun" WHERE ${runs.rangeSql(2)})`,
       [c.maxSteps, runs.fromId, runs.toId],
     );
     const stages = new Map<string, Set<string>>();
@@ -30,8 +30,9 @@ export const chainLength = defineKind({
     return long.map((r) => ({
       subjectType: 'rollout' as const,
       subjectId: r.id,
-      // Seen when its latest step ran.
+      // Seen when its latest step ran; counted in the week of the rollout's day, as all its figures.
       at: new Date(r.lastAt),
+      days: [r.day],
       rollouts: [r.id],
       evidence: { steps: Number(r.steps), maxSteps: c.maxSteps, service: r.service, stages: [...(stages.get(r.id) ?? [])] },
     }));

@@ -12,7 +12,7 @@ export const fixedPrereleaseHost = defineKind({
   configSchema: z.object({ windowDays: windowDaysSchema }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: true,
-  async checkRuns({ db }, _c, runs) {
+  async checkRuns({ db, timeZone }, _c, runs) {
     const builds = (await runs.imageRuns()).filter((b) => b.stageKey === runs.images.buildStage && b.host !== null);
     if (builds.length === 0) return [];
     const services = [...new Set(builds.map((b) => b.service))];
@@ -21,7 +21,7 @@ export const fixedPrereleaseHost = defineKind({
       const f = fixed.get(b.service);
       return f && b.host !== f.host && b.at > f.firstBuildAt;
     });
-    return findingsPerService(offending, (service, list) => {
+    return findingsPerService(timeZone, offending, (service, list) => {
       const f = fixed.get(service)!;
       return {
         fixedHost: f.host,

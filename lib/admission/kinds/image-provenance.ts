@@ -27,7 +27,7 @@ export const imageProvenance = defineKind({
   configSchema: z.object({ windowDays: windowDaysSchema }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: true,
-  async checkRuns({ db }, _c, runs) {
+  async checkRuns({ db, timeZone }, _c, runs) {
     const image = attrSql(db.kind, runs.images.attr);
     // One row per online rollout and image (its first run), with what the state knows of the image.
     const uses = await queryRows<Use>(
@@ -45,7 +45,7 @@ export const imageProvenance = defineKind({
       const problem = problemOf(u.service, String(u.image), at, { buildHost: u.buildHost, builtAt: date(u.builtAt), pushedAt: date(u.pushedAt) }, u.fixedHost);
       return problem ? [{ service: u.service, rolloutId: u.rolloutId, image: String(u.image), problem, at }] : [];
     });
-    return findingsPerService(bad, (_service, list) => ({
+    return findingsPerService(timeZone, bad, (_service, list) => ({
       rollouts: list.length,
       examples: list.slice(-10).map((b) => ({ rolloutId: b.rolloutId, image: b.image, problem: b.problem, at: b.at.toISOString() })),
     }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { queryRows } from '../../sql';
-import { dayWindow, defineKind, windowDaysSchema } from '../kind';
+import { addDays, daysBetween } from '../../time/day';
+import { defineKind, findingsPerDay, windowDaysSchema, windowEnding } from '../kind';
 
 /** The nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -9,7 +10,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /**
  * A stage's duration must stay under a limit: the p95 (or another percentile) of its successful
- * runs over a window. Failed runs are left out: they end early and would hide slowness.
+ * runs over a window, judged for each day (the `windowDays` ending that day). Failed runs are left
+ * out: they end early and would hide slowness.
  */
 export const stageDuration = defineKind({
   kind: 'stage-duration',
@@ -25,29 +27,40 @@ export const stageDuration = defineKind({
   }),
   windowDays: (c) => c.windowDays,
   joinsOutcomes: false,
-  async evaluate(ctx, c) {
+  async evaluateDays(ctx, c, range) {
     const { db } = ctx;
-    const { from, to } = dayWindow(ctx, c.windowDays);
+    const first = addDays(range.from, -(c.windowDays - 1));
     const p = db.kind === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
-    // StageRun has no index on day (ingest speed): one scan of the table, keeping two columns.
-    const rows = await queryRows<{ stageKey: string; durationMs: number }>(
+    // StageRun has no index on day (ingest speed): one scan of the table per range, keeping three columns.
+    const rows = await queryRows<{ stageKey: string; day: string; durationMs: number }>(
       await db.bulk(),
-      `SELECT "stageKey","durationMs" FROM "StageRun" WHERE "day" >= ${p[0]} AND "day" <= ${p[1]} AND "status" = 'succeeded' AND "durationMs" IS NOT NULL`,
-      [from, to],
+      `SELECT "stageKey","day","durationMs" FROM "StageRun" WHERE "day" >= ${p[0]} AND "day" <= ${p[1]} AND "status" = 'succeeded' AND "durationMs" IS NOT NULL`,
+      [first, range.to],
     );
-    const byStage = new Map<string, number[]>();
+    const perStage = new Map<string, Map<string, number[]>>();
     for (const r of rows) {
       if (c.stages && !c.stages.includes(r.stageKey)) continue;
-      const list = byStage.get(r.stageKey);
+      const days = perStage.get(r.stageKey) ?? new Map<string, number[]>();
+      const list = days.get(r.day);
       if (list) list.push(Number(r.durationMs));
-      else byStage.set(r.stageKey, [Number(r.durationMs)]);
+      else days.set(r.day, [Number(r.durationMs)]);
+      perStage.set(r.stageKey, days);
     }
-    return [...byStage].flatMap(([stage, durations]) => {
-      if (durations.length < c.minRuns) return [];
+    const breaches = new Map<string, { day: string; evidence: Record<string, unknown> }[]>();
+    for (const [stage, days] of perStage) {
       const limitMs = c.limits[stage] ?? c.limitMs;
-      const value = percentile(durations.sort((a, b) => a - b), c.percentile);
-      if (value <= limitMs) return [];
-      return [{ subjectType: 'stage' as const, subjectId: stage, evidence: { percentile: c.percentile, valueMs: value, limitMs, runs: durations.length, from, to, link: `/stages/${stage}?from=${from}&to=${to}` } }];
-    });
+      for (const day of daysBetween(range.from, range.to)) {
+        const window = windowEnding(day, c.windowDays);
+        const durations = daysBetween(window.from, window.to).flatMap((d) => days.get(d) ?? []);
+        if (durations.length < c.minRuns) continue;
+        const value = percentile(durations.sort((a, b) => a - b), c.percentile);
+        if (value <= limitMs) continue;
+        const list = breaches.get(stage) ?? [];
+        const link = `/stages/${stage}?from=${window.from}&to=${window.to}`;
+        list.push({ day, evidence: { percentile: c.percentile, valueMs: value, limitMs, runs: durations.length, ...window, link } });
+        breaches.set(stage, list);
+      }
+    }
+    return findingsPerDay(ctx, 'stage', breaches);
   },
 });

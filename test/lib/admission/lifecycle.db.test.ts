@@ -22,6 +22,8 @@ type Scenario = {
   heal?: (db: TestDb['db']) => Promise<void>;
   evidence: Record<string, unknown>;
   reopens: boolean;
+  /** Days a breach stays in the rule's window after the bad day (a stage's rate over 7 days): it breaks on each. */
+  lingers?: number;
 };
 
 const at = (day: string, hhmm: string) => `${day}T${hhmm}:00Z`;
@@ -81,6 +83,7 @@ const SCENARIOS: Scenario[] = [
     breach: (db, day, n) => ingest(db, Array.from({ length: 5 }, (_, i) => ({ rollout: `p${n}-${i}`, stage: 'image-pull', at: at(day, `10:0${i}`), ...(i < 2 ? { message: 'pull timed out' } : {}) }))),
     evidence: { successes: 3, failures: 2, floor: 0.9 },
     reopens: true,
+    lingers: 6,
   },
   {
     kind: 'stage-duration',
@@ -90,6 +93,7 @@ const SCENARIOS: Scenario[] = [
     breach: (db, day, n) => ingest(db, Array.from({ length: 3 }, (_, i) => ({ rollout: `slow${n}-${i}`, stage: 'health-check', at: at(day, `10:0${i}`), durationMs: 90_000 + i }))),
     evidence: { percentile: 0.95, valueMs: 90_002, limitMs: 60_000, runs: 3 },
     reopens: true,
+    lingers: 6,
   },
   {
     kind: 'max-manual-interventions',
@@ -122,7 +126,8 @@ describe.each(SCENARIOS)('$kind', (s) => {
   const check = (day: string) => runAdmissionCheck({ db: t.db, policy, now: new Date(at(day, '12:00')), timeZone: 'UTC' });
   const violation = () => t.db.prisma.admissionViolation.findFirst({ where: { ruleId: 'r', subjectId: s.subject } });
   const d1 = '2026-11-10';
-  const resolvedOn = addDays(d1, window + 1);
+  const lingers = s.lingers ?? 0;
+  const resolvedOn = addDays(d1, lingers + window + 1);
   const d2 = addDays(resolvedOn, 1);
 
   beforeAll(async () => {
@@ -145,8 +150,9 @@ describe.each(SCENARIOS)('$kind', (s) => {
     expect(v!.evidence).toMatchObject(s.evidence);
   });
 
-  it('resolves by itself once it held for its window', async () => {
+  it('resolves by itself once it held for its window, not before', async () => {
     await s.heal?.(t.db);
+    expect((await check(addDays(resolvedOn, -2))).resolved).toBe(0);
     expect((await check(resolvedOn)).resolved).toBe(1);
     expect(await violation()).toMatchObject({ status: 'resolved' });
   });
@@ -154,6 +160,7 @@ describe.each(SCENARIOS)('$kind', (s) => {
   it.runIf(s.reopens)('reopens on a new breach', async () => {
     await s.breach(t.db, d2, 2);
     expect((await check(d2)).reopened).toBe(1);
-    expect(await violation()).toMatchObject({ status: 'open', resolvedAt: null, count: 2 });
+    // Counted once per sighting, or (window kinds) once per day it broke on.
+    expect(await violation()).toMatchObject({ status: 'open', resolvedAt: null, count: lingers + 2 });
   });
 });

@@ -1,25 +1,24 @@
 import { notFound } from 'next/navigation';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
+import { admissionRulePageSchema, ruleSegmentSchema } from '../../../../lib/http/admission-schemas';
 import { paramsOrThrow } from '../../../../lib/http/params';
-import { ruleSegmentSchema } from '../../../../lib/http/page-schemas';
 import { getAdmissionRule } from '../../../../lib/metrics/admission';
 import { hasRole, requireUser } from '../../../_lib/auth';
-import { AcknowledgeForm } from '../acknowledge-form';
-import { Evidence } from '../evidence';
 import { OutcomeTable } from '../outcome-table';
-import { SubjectLink } from '../subject-link';
+import { ViolationPager } from '../violation-pager';
+import { ViolationTable } from '../violation-table';
 
 export const dynamic = 'force-dynamic';
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
-export default async function AdmissionRulePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AdmissionRulePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = paramsOrThrow(ruleSegmentSchema, await params);
   const user = await requireUser('viewer', `/admission/${id}`);
-  const data = await getAdmissionRule(await getDb(), id, { timeZone: getSettings().timeZone });
+  const { page } = paramsOrThrow(admissionRulePageSchema, await searchParams);
+  const data = await getAdmissionRule(await getDb(), id, { timeZone: getSettings().timeZone, page });
   if (!data) notFound();
-  const { rule, weeks, history, outcome } = data;
-  const canTriage = hasRole(user, 'engineer');
+  const { rule, weeks, history, outcome, violationPage } = data;
+  const href = (p: number) => `/admission/${encodeURIComponent(id)}?page=${p}#violations`;
   return (
     <>
       <p><a href="/admission">← Admission rules</a></p>
@@ -27,9 +26,10 @@ export default async function AdmissionRulePage({ params }: { params: Promise<{ 
       <p className="subtle">{rule.description || 'No description.'} · {rule.severity} · mode {rule.mode} · scope {rule.scope} · kind {rule.kind} · owner {rule.owner?.name ?? '–'}{rule.active ? '' : ' · inactive (no longer in the rules file)'}</p>
       <section className="panel">
         <h2>Violations seen per week</h2>
-        <table>
+        <p className="subtle">Each violation once in every ISO week it broke the rule in — the week of the rollout, of the build, of the day — however late it was seen.</p>
+        <table aria-label="Violations per week">
           <thead><tr>{weeks.map((w) => <th key={w} className="num">{w}</th>)}</tr></thead>
-          <tbody><tr>{history.map((n, i) => <td key={i} className="num">{n}</td>)}</tr></tbody>
+          <tbody><tr>{history.map((n, i) => <td key={i} className="num" data-week={weeks[i]}>{n}</td>)}</tr></tbody>
         </table>
       </section>
       {outcome && (
@@ -38,30 +38,14 @@ export default async function AdmissionRulePage({ params }: { params: Promise<{ 
           <OutcomeTable rules={[outcome]} />
         </section>
       )}
-      <section className="panel">
+      <section className="panel" id="violations">
         <h2>Violations</h2>
-        {rule.violations.length === 0 ? <p className="subtle">This rule has never been broken.</p> : (
-          <table>
-            <thead><tr><th>Subject</th><th>Status</th><th>First seen</th><th>Last seen</th><th className="num">Count</th><th className="num">Rollouts</th><th>Evidence</th></tr></thead>
-            <tbody>
-              {rule.violations.map((v) => (
-                <tr key={v.id} id={`v${v.id}`}>
-                  <td><SubjectLink type={v.subjectType} id={v.subjectId} /></td>
-                  <td>
-                    {v.status}
-                    {v.acknowledgedBy && <div className="subtle">by {v.acknowledgedBy}</div>}
-                    {v.resolvedAt && <div className="subtle">{day(v.resolvedAt)}</div>}
-                    {canTriage && v.status !== 'resolved' && <AcknowledgeForm id={v.id} acknowledged={v.status === 'acknowledged'} />}
-                  </td>
-                  <td>{day(v.firstSeen)}</td>
-                  <td>{day(v.lastSeen)}</td>
-                  <td className="num">{v.count}</td>
-                  <td className="num">{v._count.rollouts || '–'}</td>
-                  <td><Evidence evidence={v.evidence} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        {violationPage.total === 0 ? <p className="subtle">This rule has never been broken.</p> : (
+          <>
+            <ViolationPager {...violationPage} href={href} />
+            <ViolationTable violations={rule.violations} canTriage={hasRole(user, 'engineer')} />
+            {violationPage.pages > 1 && <ViolationPager {...violationPage} href={href} />}
+          </>
         )}
       </section>
     </>
