@@ -1,31 +1,43 @@
 import { getDb } from '../../lib/db';
 import { getSettings } from '../../lib/env';
 import { formatCount, formatDay, formatGainEvidence, formatInterval, formatPercent, formatPointChange, formatPoints } from '../../lib/format';
+import { countScale, percentScale, type ChartScale } from '../../lib/metrics/chart-scale';
 import { getKpis, type KpiClass, type KpiWeek } from '../../lib/metrics/kpis';
 import { getOverview } from '../../lib/metrics/overview';
+import type { TrendUnit } from '../../lib/metrics/trend-series';
 import { weekJustEnding } from '../../lib/time/iso-week';
 import { StageTable } from '../_components/stage-table';
-import { Sparkline } from '../_components/sparkline';
+import { TrendChart, type TrendChartPoint } from '../_components/trend-chart';
 import { VolumeChart } from '../_components/volume-chart';
 import { requireUser } from '../_lib/auth';
 
 export const dynamic = 'force-dynamic';
 
-type Tile = { label: string; value: string; detail: string; trend?: { label: string; value: number | null }[]; unit?: string; bad?: boolean };
+/** A tile's weekly chart: its points (rates as ratios), unit, target and y scale. */
+type TileTrend = { points: TrendChartPoint[]; unit: TrendUnit; target: number | null; scale: ChartScale; yLabel: string };
+type Tile = { label: string; value: string; detail: string; trend?: TileTrend; bad?: boolean };
+
+const weekLabel = (w: KpiWeek) => (w.days < 7 ? `${w.week} (${w.days} of 7 days)` : w.week);
 
 function kpiTile(label: string, weeks: KpiWeek[], pick: (w: KpiWeek) => number | null, target: number): Tile {
   const current = weeks.at(-1);
   const value = current ? pick(current) : null;
   const before = weeks.at(-2);
   const change = value !== null && before && pick(before) !== null ? value - pick(before)! : null;
+  const points = weeks.map((w) => ({ label: weekLabel(w), tick: w.week.slice(5), value: pick(w) }));
   return {
     label: `${label}${current ? ` · ${current.week}` : ''}`,
     value: formatPercent(value),
     detail: `target ${formatPercent(target)}; ${formatPointChange(change)} vs last week`,
-    trend: weeks.map((w) => ({ label: w.week, value: pick(w) === null ? null : Math.round(pick(w)! * 1000) / 10 })),
-    unit: '%',
+    trend: { points, unit: 'percent', target, scale: percentScale(points.map((p) => p.value), target), yLabel: label },
     bad: value !== null && value < target,
   };
+}
+
+function volumeTrend(weeks: KpiWeek[], perWeekTarget: number | null): TileTrend {
+  const points = weeks.map((w) => ({ label: weekLabel(w), tick: w.week.slice(5), value: Math.round(w.rollouts / w.days) }));
+  const target = perWeekTarget ? Math.round(perWeekTarget / 7) : null;
+  return { points, unit: 'rollouts', target, scale: countScale(points.map((p) => p.value), target), yLabel: 'rollouts per day' };
 }
 
 export default async function OverviewPage() {
@@ -37,13 +49,13 @@ export default async function OverviewPage() {
   if (o.volume.every((v) => v.succeeded + v.failed + v.inProgress === 0)) return <EmptyState />;
   const tiles: Tile[] = [
     kpiTile('End-to-end success', k.weeks, (w) => w.successRate, k.targets.successRate),
-    kpiTile('Chain yield (first pass)', k.weeks, (w) => w.firstPassYield, k.targets.yield),
-    kpiTile('Unattended', k.weeks, (w) => w.unattendedRate, k.targets.unattendedRate),
+    kpiTile('First-pass yield', k.weeks, (w) => w.firstPassYield, k.targets.yield),
+    kpiTile('Unattended rate', k.weeks, (w) => w.unattendedRate, k.targets.unattendedRate),
     {
       label: 'Rollouts per day · 7 days',
       value: formatCount(Math.round(o.rollouts.total / 7)),
       detail: `${formatCount(o.rollouts.total)} in ${formatDay(o.window.from)} – ${formatDay(o.window.to)}${k.targets.rolloutsPerWeek ? `; target ${formatCount(Math.round(k.targets.rolloutsPerWeek / 7))}/day` : ''}${reported ? `; ${reported.week} ${formatCount(Math.round(reported.rollouts / reported.days))}/day` : ''}`,
-      trend: k.weeks.map((w) => ({ label: w.days < 7 ? `${w.week} (${w.days} of 7 days)` : w.week, value: Math.round(w.rollouts / w.days) })),
+      trend: volumeTrend(k.weeks, k.targets.rolloutsPerWeek),
     },
     { label: 'Open error classes', value: formatCount(k.openClasses), detail: 'open or acknowledged' },
     { label: 'Open violations', value: formatCount(k.openViolations), detail: 'admission rules' },
@@ -51,15 +63,19 @@ export default async function OverviewPage() {
   const red = o.stages.filter((s) => s.successRate !== null && s.successRate < settings.targets.stageSuccessRate);
   return (
     <>
-      <h1>Overview</h1>
-      <p className="subtle">Weekly KPIs from the ranked weeks; volume and stages over the last 7 days ({settings.timeZone}).</p>
+      <h1>Overview · {reported ? `week ${weekLabel(reported)}` : 'no ranked week yet'}</h1>
+      <p className="subtle">
+        KPIs of the week the Friday digest reports, with the weeks before it (dashed line: target); volume and stages over
+        the last 7 days, {formatDay(o.window.from)} – {formatDay(o.window.to)} ({settings.timeZone}).{' '}
+        <a href="/trends" data-trends-link="">Trends: each KPI per week over 12 weeks →</a>
+      </p>
       <section className="tiles">
         {tiles.map((t) => (
           <div className="tile" key={t.label} data-kpi={t.label}>
             <div className="label">{t.label}</div>
             <div className={`value${t.bad ? ' down' : ''}`}>{t.value}</div>
             <div className="detail">{t.detail}</div>
-            {t.trend && <Sparkline points={t.trend} unit={t.unit} width={180} />}
+            {t.trend && t.trend.points.length > 1 && <TrendChart {...t.trend} height={96} compact />}
           </div>
         ))}
       </section>
@@ -74,11 +90,11 @@ export default async function OverviewPage() {
       </section>
       <section className="panel">
         <h2>Rollouts per day (30 days)</h2>
-        <VolumeChart data={o.volume} />
+        <VolumeChart data={o.volume} target={k.targets.rolloutsPerWeek ? Math.round(k.targets.rolloutsPerWeek / 7) : null} />
       </section>
       <section className="panel">
         <h2>Success rate per stage, in chain order{red.length ? ` — ${red.length} below the ${formatPercent(settings.targets.stageSuccessRate)} target` : ''}</h2>
-        <StageTable stages={o.stages} />
+        <StageTable stages={o.stages} target={settings.targets.stageSuccessRate} />
       </section>
     </>
   );

@@ -27,8 +27,10 @@ await runCli(async () => {
       return 0;
     }
     const { delivery: d } = outcome;
-    console.log(`Digest ${outcome.week} via ${mailer.kind} (${mailer.describe}): ${d.sent} sent, ${d.skipped} already sent before, ${d.failed} failed.`);
-    for (const m of d.messages) console.log(`  ${m.status.padEnd(7)} ${m.kind.padEnd(7)} ${m.recipient.padEnd(32)} ${m.error ? `— ${m.error}` : m.subject}`);
+    // The outbox mailer only writes files: say so rather than "sent".
+    const done = mailer.kind === 'outbox' ? 'written to outbox' : 'sent';
+    console.log(`Digest ${outcome.week} via ${mailer.kind} (${mailer.describe}): ${d.sent} ${done}, ${d.skipped} already ${done} before, ${d.failed} failed.`);
+    for (const m of d.messages) console.log(`  ${(m.status === 'sent' ? done : m.status).padEnd(17)} ${m.kind.padEnd(7)} ${m.recipient.padEnd(32)} ${m.error ? `— ${m.error}` : m.subject}`);
     if (outcome.nextAttemptAt) console.log(`The scheduler (npm run jobs) tries the unsent messages again from ${outcome.nextAttemptAt.toISOString()}, until ${retryUntil.toISOString()}.`);
     return d.failed > 0 ? 1 : 0;
   } finally {

@@ -50,12 +50,15 @@ function blockHtml(b: Block): string {
       return `<p style="${FONT};font-size:14px;margin:8px 0;color:#1b1f24">${escapeHtml(b.text)}${link}</p>`;
     }
     case 'kpis':
-      return `<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;${FONT}"><tr>${b.items
-        .map((k) => `<td style="padding:10px;border:1px solid #e2e5ea;vertical-align:top"><div style="font-size:11px;color:#5b6470;text-transform:uppercase">${escapeHtml(k.label)}</div><div style="font-size:22px;font-weight:600;${k.tone ? `color:${COLORS[k.tone]}` : ''}">${escapeHtml(k.value)}</div><div style="font-size:12px;color:#5b6470">${escapeHtml(k.detail)}</div></td>`)
-        .join('')}</tr></table>`;
+      // Tiles that wrap: side by side on a desktop client, stacked on a phone (no media queries,
+      // which many mail clients drop).
+      return `<div style="${FONT};font-size:0">${b.items
+        .map((k) => `<div style="display:inline-block;vertical-align:top;width:172px;max-width:100%;box-sizing:border-box;margin:0 6px 6px 0;padding:10px;border:1px solid #e2e5ea"><div style="font-size:11px;color:#5b6470;text-transform:uppercase">${escapeHtml(k.label)}</div><div style="font-size:22px;font-weight:600;${k.tone ? `color:${COLORS[k.tone]}` : ''}">${escapeHtml(k.value)}</div><div style="font-size:12px;color:#5b6470">${escapeHtml(k.detail)}</div></div>`)
+        .join('')}</div>`;
     case 'table':
       if (b.rows.length === 0) return `<p style="${FONT};font-size:14px;color:#5b6470">${escapeHtml(b.empty)}</p>`;
-      return `<table cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;${FONT};font-size:13px"><tr>${b.columns.map((c) => cellHtml({ text: c }, true)).join('')}</tr>${b.rows.map((r) => `<tr>${r.map((c) => cellHtml(c)).join('')}</tr>`).join('')}</table>`;
+      // A wide table scrolls inside its own box on a phone instead of widening the message.
+      return `<div style="overflow-x:auto;max-width:100%"><table cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;${FONT};font-size:13px"><tr>${b.columns.map((c) => cellHtml({ text: c }, true)).join('')}</tr>${b.rows.map((r) => `<tr>${r.map((c) => cellHtml(c)).join('')}</tr>`).join('')}</table></div>`;
     case 'list':
       return `<ul style="${FONT};font-size:14px;margin:8px 0;padding-left:20px">${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
   }
@@ -65,8 +68,9 @@ export function renderHtml(email: Email): string {
   return [
     '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
     `<title>${escapeHtml(email.title)}</title></head>`,
-    `<body style="margin:0;padding:0;background:#f7f8fa"><table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="background:#f7f8fa"><tr><td align="center" style="padding:24px 12px">`,
-    `<table role="presentation" width="720" cellspacing="0" cellpadding="0" style="max-width:720px;width:100%;background:#ffffff;border:1px solid #e2e5ea"><tr><td style="padding:24px">`,
+    // One 600 px column (the width mail clients are designed for) that shrinks to a phone's width.
+    `<body style="margin:0;padding:0;background:#f7f8fa"><table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="background:#f7f8fa"><tr><td align="center" style="padding:16px 8px">`,
+    `<table role="presentation" width="600" cellspacing="0" cellpadding="0" style="max-width:600px;width:100%;table-layout:fixed;background:#ffffff;border:1px solid #e2e5ea"><tr><td style="padding:16px;overflow-wrap:break-word;word-wrap:break-word">`,
     `<div style="${FONT};font-size:12px;color:#5b6470;text-transform:uppercase;letter-spacing:.05em">Rollscope weekly digest</div>`,
     `<h1 style="${FONT};font-size:20px;margin:4px 0 8px;color:#1b1f24">${escapeHtml(email.title)}</h1>`,
     `<p style="${FONT};font-size:14px;color:#1b1f24;margin:0 0 8px">${escapeHtml(email.intro)}</p>`,

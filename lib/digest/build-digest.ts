@@ -85,7 +85,7 @@ function leadEmail(input: DigestInput, team: DigestOwner, classes: WeeklyClass[]
     kind: 'lead',
     recipient: team.leadEmail!,
     ownerId: team.id,
-    subject: `[Rollscope] ${week} · ${team.name} lead summary: ${mine.length} class${mine.length === 1 ? '' : 'es'}, ${formatCount(failures)} failures (${signed(failures - before)} vs last week)`,
+    subject: `[Rollscope] ${week} · ${team.name} lead summary: ${mine.length} class${mine.length === 1 ? '' : 'es'}, ${formatCount(failures)} failure${failures === 1 ? '' : 's'} (${signed(failures - before)} vs last week)`,
     email: {
       title: `${team.name} — team lead summary, week ${week}`,
       intro: `Your team owns ${mine.length} of the week's ${classes.length} error classes (${formatCount(failures)} of ${formatCount(input.ranking.totals.failures)} failures).`,

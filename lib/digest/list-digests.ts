@@ -50,7 +50,8 @@ export type DigestWeekSummary = {
   state: DigestWeekState['state'];
   /** The latest run's process died before it finished (retried at once). */
   interrupted: boolean;
-  counts: { total: number; sent: number; failed: number; pending: number };
+  /** `outbox`: of the `sent`, those written to the outbox folder (no SMTP server configured), not mailed. */
+  counts: { total: number; sent: number; outbox: number; failed: number; pending: number };
   runs: number;
   lastRun: { trigger: string; status: string; startedAt: Date; finishedAt: Date | null; error: string | null } | null;
   nextAttemptAt: Date | null;
@@ -58,13 +59,15 @@ export type DigestWeekSummary = {
 };
 
 export async function getDigestWeekSummary(db: Db, week: string, now: Date = new Date()): Promise<DigestWeekSummary> {
-  const [state, byStatus, runs] = await Promise.all([
+  const [state, byStatus, runs, outbox] = await Promise.all([
     getDigestWeekState(db, week, now),
     db.prisma.digestMessage.groupBy({ by: ['status'], where: { week }, _count: { _all: true } }),
     db.prisma.digestRun.count({ where: { week } }),
+    db.prisma.digestMessage.count({ where: { week, status: 'sent', outboxPath: { not: null } } }),
   ]);
   const count = (status: string) => byStatus.find((b) => b.status === status)?._count._all ?? 0;
-  const counts = { sent: count('sent'), failed: count('failed'), pending: count('pending'), total: byStatus.reduce((n, b) => n + b._count._all, 0) };
+  const total = byStatus.reduce((n, b) => n + b._count._all, 0);
+  const counts = { sent: count('sent'), outbox, failed: count('failed'), pending: count('pending'), total };
   const run = state.state === 'not-run' ? null : state.run;
   return {
     week,
@@ -76,4 +79,19 @@ export async function getDigestWeekSummary(db: Db, week: string, now: Date = new
     nextAttemptAt: state.state === 'retrying' ? state.nextAttemptAt : null,
     retryUntil: state.state === 'retrying' || state.state === 'gave-up' ? state.retryUntil : run?.retryUntil ?? null,
   };
+}
+
+/**
+ * What happened to a message, in words that do not overstate it: a message the outbox mailer wrote
+ * to a file (no SMTP server configured) was "written to outbox", not "sent".
+ */
+export function formatDeliveryStatus(m: { status: string; outboxPath: string | null }): string {
+  return m.status === 'sent' && m.outboxPath !== null ? 'written to outbox' : m.status;
+}
+
+/** "17 sent", "17 written to outbox" or "12 sent, 5 written to outbox". */
+export function formatDelivered(counts: { sent: number; outbox: number }): string {
+  const mailed = counts.sent - counts.outbox;
+  const parts = [mailed > 0 || counts.outbox === 0 ? `${mailed} sent` : '', counts.outbox > 0 ? `${counts.outbox} written to outbox` : ''];
+  return parts.filter(Boolean).join(', ');
 }

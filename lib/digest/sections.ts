@@ -7,6 +7,7 @@ import type { StageFigures } from '../rank/stage-figures';
 import type { WeeklyClass, WeeklyRanking } from '../rank/weekly-ranking';
 import type { RuleOutcome } from '../admission/outcomes';
 import type { Block, Cell, Email, Hint } from './blocks';
+import { clipTitle } from '../format-title';
 
 /** Who gets which e-mail of a week's digest, and what it says (rendered by blocks.ts). */
 export type DigestOwner = { id: string; name: string; kind: string; email: string; teamId: string | null; leadEmail: string | null };
@@ -29,7 +30,6 @@ const EXAMPLE_CHARS = 160;
 /** Classes in an e-mail's toil table. */
 const TOIL_SHOWN = 5;
 export const signed = (n: number) => (n > 0 ? `+${formatCount(n)}` : n < 0 ? `−${formatCount(-n)}` : '±0');
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function classLink(input: DigestInput, c: WeeklyClass): string {
   return `${input.baseUrl}/errors/${c.classId}?week=${input.ranking.week}`;
@@ -48,7 +48,7 @@ function revealHints(input: DigestInput, c: WeeklyClass): Hint[] {
   return (c.impact?.hiddenBehind ?? []).map((h) => {
     const b = input.ranking.classes.find((k) => k.classId === h.classId);
     const href = `${input.baseUrl}/errors/${h.classId}?week=${input.ranking.week}`;
-    const link = { text: b ? clip(b.name ?? b.template, 120) : `class ${h.classId}`, href };
+    const link = { text: b ? clipTitle(b.name ?? b.template, 120) : `class ${h.classId}`, href };
     return { before: 'fixing it may reveal ', link, after: `: ${formatHiddenEvidence(h)}` };
   });
 }
@@ -63,7 +63,7 @@ export function classTable(input: DigestInput, classes: WeeklyClass[], opts: { o
   const rows: Cell[][] = classes.map((c) => [
     { text: String(c.rank), align: 'right' },
     {
-      text: clip(c.name ?? c.template, 120), href: classLink(input, c), strong: true, note: `${c.dominantStage ?? '–'} · ${c.category}; e.g. ${clip(c.sample.message, EXAMPLE_CHARS)}`,
+      text: clipTitle(c.name ?? c.template, 120), href: classLink(input, c), strong: true, note: `${c.dominantStage ?? '–'} · ${c.category}; e.g. ${clipTitle(c.sample.message, EXAMPLE_CHARS)}`,
       hints: revealHints(input, c),
     },
     ...(opts.owner ? [{ text: names.get(c.ownerId ?? '') ?? c.ownerId ?? '–' }] : []),
@@ -82,7 +82,7 @@ export function toilTable(input: DigestInput, classes: WeeklyClass[], empty: str
     .slice(0, TOIL_SHOWN);
   const rows: Cell[][] = costly.map((c) => [
     { text: String(c.toilRank), align: 'right' },
-    { text: clip(c.name ?? c.template, 120), href: classLink(input, c), strong: true },
+    { text: clipTitle(c.name ?? c.template, 120), href: classLink(input, c), strong: true },
     { text: formatCount(c.toil!.manual), align: 'right', tone: c.toil!.manual > 0 ? 'bad' : undefined },
     { text: formatCount(c.toil!.attemptsLost), align: 'right' },
     { text: formatDuration(c.toil!.timeLostMs), align: 'right' },

@@ -1,11 +1,15 @@
 import type { z } from 'zod';
+import { signInLinkPageSchema } from '../auth/user-schemas';
 import { classFiltersSchema } from '../triage/list-classes';
 import { rangeSchema } from '../metrics/stages';
 import {
-  admissionPageSchema, classPageSchema, digestsPageSchema, forbiddenPageSchema, idSegmentSchema, noParamsSchema, quarantinePageSchema,
-  ruleSegmentSchema, stageSegmentSchema, stagesPageSchema,
+  classPageSchema, digestsPageSchema, forbiddenPageSchema, idSegmentSchema, noParamsSchema, quarantinePageSchema,
+  stageSegmentSchema, stagesPageSchema,
 } from './page-schemas';
+import { admissionPageSchema, admissionRulePageSchema, ruleSegmentSchema } from './admission-schemas';
 import { newRulePageSchema } from './rule-form';
+import { trendsPageSchema } from './trend-schemas';
+import { hostSegmentSchema, placePeriodSchema, rolloutSegmentSchema, searchPageSchema, serviceSegmentSchema } from './place-schemas';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -29,17 +33,24 @@ export const ROUTES: readonly RouteSpec[] = [
   page('/errors/rules'),
   page('/errors/rules/new', newRulePageSchema),
   page('/errors/rules/[id]', noParamsSchema, idSegmentSchema),
+  page('/trends', trendsPageSchema),
   page('/stages', stagesPageSchema),
   page('/stages/[key]', rangeSchema, stageSegmentSchema),
   page('/admission', admissionPageSchema),
-  page('/admission/[id]', noParamsSchema, ruleSegmentSchema),
+  page('/admission/[id]', admissionRulePageSchema, ruleSegmentSchema),
   page('/quarantine', quarantinePageSchema),
+  page('/rollouts/[id]', noParamsSchema, rolloutSegmentSchema),
+  page('/hosts/[host]', placePeriodSchema, hostSegmentSchema),
+  page('/services/[name]', placePeriodSchema, serviceSegmentSchema),
+  page('/search', searchPageSchema),
   page('/digests', digestsPageSchema),
   page('/digests/[id]', noParamsSchema, idSegmentSchema),
   page('/settings'),
+  page('/account'),
   page('/forbidden', forbiddenPageSchema),
   // The sign-in page parses its `next` itself: any value that is not a path of this site becomes "/".
   page('/login'),
+  page('/login/link', signInLinkPageSchema),
   api('/api/health'),
   api('/api/errors/export', classFiltersSchema),
   api('/api/ingest'),

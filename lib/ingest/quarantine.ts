@@ -12,7 +12,7 @@ const BATCHES_SHOWN = 50;
 export async function listQuarantine(db: Db, opts: { batchId?: number; page?: number } = {}) {
   const page = Math.max(1, opts.page ?? 1);
   const where = opts.batchId ? { batchId: opts.batchId } : {};
-  const [lines, total, batches, unfinished] = await Promise.all([
+  const [lines, total, batches, unfinished, selected] = await Promise.all([
     db.prisma.rejectedLine.findMany({
       where,
       orderBy: [{ batchId: 'desc' }, { line: 'asc' }],
@@ -24,6 +24,8 @@ export async function listQuarantine(db: Db, opts: { batchId?: number; page?: nu
     db.prisma.rejectedLine.count({ where }),
     db.prisma.ingestBatch.findMany({ where: { rejected: { gt: 0 } }, orderBy: { startedAt: 'desc' }, take: BATCHES_SHOWN }),
     db.prisma.ingestBatch.findMany({ where: { status: { not: 'finished' } }, orderBy: { startedAt: 'desc' }, take: BATCHES_SHOWN }),
+    // The chosen input, even when it is older than the batches listed.
+    opts.batchId ? db.prisma.ingestBatch.findUnique({ where: { id: opts.batchId } }) : null,
   ]);
-  return { lines, total, page, pageSize: QUARANTINE_PAGE, batches, unfinished };
+  return { lines, total, page, pageSize: QUARANTINE_PAGE, batches, unfinished, selected };
 }

@@ -128,7 +128,7 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     await page.click('form#triage button[type=submit]');
     await expect.poll(() => page.textContent('[role=status]')).toContain('saved for 1 class');
     await page.reload();
-    expect(await page.locator(`tr[data-class="${classId}"] td:nth-child(7)`).textContent()).toBe('resolved');
+    expect(await page.locator(`tr[data-class="${classId}"] td:nth-child(7) [data-status]`).textContent()).toBe('resolved');
     await page.goto(`${base()}/errors/${classId}`);
     expect(await page.textContent('body')).toContain(`${USERS.engineer} · status:`);
     await page.close();
@@ -182,7 +182,7 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     const { page } = await signIn('viewer');
     await page.goto(`${base()}/errors`);
     expect(await page.locator('form#triage').count()).toBe(0);
-    expect(await page.locator('input[type=checkbox]').count()).toBe(0);
+    expect(await page.locator('input[type=checkbox][name=ids]').count()).toBe(0);
     const csv = await page.request.get(`${base()}/api/errors/export`);
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toMatch(/^rank,id,class,/);
@@ -274,7 +274,7 @@ describe.runIf(HAS_CHROMIUM)('the dashboard in a real browser', () => {
     expect((await page.locator('table[data-table=stages] tbody tr td:nth-child(4)').allTextContents()).map((t) => Number(t.replace(/,/g, '')))).toEqual(failures);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Export CSV')]);
     const csv = await download.path().then((p) => import('node:fs').then((fs) => fs.readFileSync(p!, 'utf8')));
-    expect(csv.split('\r\n')[0]).toBe('#,Stage,Attempts,Failures,Success rate,vs previous period,First pass,Cumulative yield');
+    expect(csv.split('\r\n')[0]).toBe('#,Stage,Attempts,Failures,Success rate,vs previous period,First-pass success,Product of stage rates so far');
     expect(csv.split('\r\n')).toHaveLength(17 + 2);
     await page.close();
   });

@@ -146,6 +146,7 @@ describe.runIf(HAS_CHROMIUM)('the ranking figures in the browser', () => {
     // The overview shows the week the digest reports, not a later one in progress.
     const reported = weeks.find((w) => w <= weekJustEnding(Date.now(), 'UTC'));
     expect(await page.textContent('[data-top-classes] h2')).toBe(`Top 5 error classes by expected gain, in fix order · ${reported}`);
+    expect(await page.textContent('h1')).toBe(`Overview · week ${reported}`);
     // So does the error list; the week in progress is offered, saying how far it is.
     await page.goto(`${base()}/errors`);
     expect(await page.inputValue('select[name=week]')).toBe(reported);
@@ -155,6 +156,11 @@ describe.runIf(HAS_CHROMIUM)('the ranking figures in the browser', () => {
     // A digest's stage link shows that week's seven days, named in the heading.
     await page.goto(`${base()}/stages/image-pull?week=${reported}`);
     expect(await page.textContent('h1')).toMatch(new RegExp(`· week ${reported}, \\d{4}-\\d\\d-\\d\\d – \\d{4}-\\d\\d-\\d\\d$`));
+    // Every page names its period in the heading: the admission pages too.
+    await page.goto(`${base()}/admission`);
+    expect(await page.textContent('h1')).toMatch(/^Admission rules · last 28 days, \d{4}-\d\d-\d\d – \d{4}-\d\d-\d\d$/);
+    await page.goto(`${base()}/admission?week=${reported}`);
+    expect(await page.textContent('h1')).toBe(`Admission rules · week ${reported}`);
     await page.goto(`${base()}/`);
     expect(await page.locator('[data-top-classes] tbody td[data-gain]').first().textContent()).toMatch(/^\d+\.\d\d pt/);
     expect(errors).toEqual([]);

@@ -1,5 +1,5 @@
 import { getDb } from '../../../lib/db';
-import { getDigestWeekSummary, listDigestMessages, listJobRuns } from '../../../lib/digest/list-digests';
+import { formatDeliveryStatus, getDigestWeekSummary, listDigestMessages, listJobRuns } from '../../../lib/digest/list-digests';
 import { paramsOrThrow } from '../../../lib/http/params';
 import { digestsPageSchema } from '../../../lib/http/page-schemas';
 import { DataTable } from '../../_components/data-table';
@@ -40,14 +40,14 @@ export default async function DigestsPage({ searchParams }: { searchParams: Prom
           <DataTable
             id="messages"
             csvName={`digest-${shown}`}
-            columns={[{ key: 'kind', label: 'Kind' }, { key: 'recipient', label: 'Recipient' }, { key: 'subject', label: 'Subject' }, { key: 'status', label: 'Status' }, { key: 'attempts', label: 'Attempts', numeric: true }, { key: 'sent', label: 'Sent' }]}
+            columns={[{ key: 'kind', label: 'Kind' }, { key: 'recipient', label: 'Recipient' }, { key: 'subject', label: 'Subject' }, { key: 'status', label: 'Status' }, { key: 'attempts', label: 'Attempts', numeric: true }, { key: 'sent', label: 'Delivered at' }]}
             rows={messages.map((m) => ({
               id: m.id,
               cells: {
                 kind: { text: m.kind },
                 recipient: { text: m.recipient },
                 subject: { text: m.subject, href: `/digests/${m.id}` },
-                status: { text: `${m.status}${m.lastError && m.status !== 'sent' ? ` — ${m.lastError}` : ''}`, className: m.status === 'failed' ? 'down' : m.status === 'sent' ? 'up' : '' },
+                status: { text: `${formatDeliveryStatus(m)}${m.lastError && m.status !== 'sent' ? ` — ${m.lastError}` : ''}`, className: m.status === 'failed' ? 'down' : m.status === 'sent' ? 'up' : '' },
                 attempts: { text: String(m.attempts), sort: m.attempts },
                 sent: { text: when(m.sentAt) },
               },

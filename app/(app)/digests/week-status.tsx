@@ -1,4 +1,4 @@
-import type { DigestWeekSummary } from '../../../lib/digest/list-digests';
+import { formatDelivered, type DigestWeekSummary } from '../../../lib/digest/list-digests';
 
 const when = (d: Date | null) => (d ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '–');
 
@@ -8,9 +8,12 @@ function headline(s: DigestWeekSummary): { text: string; className: string } {
     case 'not-run':
       return { text: 'Not run yet.', className: 'subtle' };
     case 'complete':
-      return { text: `Complete: all ${s.counts.sent} messages sent.`, className: 'up' };
+      if (s.counts.outbox === 0) return { text: `Complete: all ${s.counts.sent} messages sent.`, className: 'up' };
+      return s.counts.outbox === s.counts.sent
+        ? { text: `Complete: all ${s.counts.sent} messages written to the outbox folder (no SMTP server was configured, so none was mailed).`, className: 'up' }
+        : { text: `Complete: all ${s.counts.sent} messages delivered (${formatDelivered(s.counts)}).`, className: 'up' };
     case 'running':
-      return { text: `Running now (${s.counts.sent} of ${s.counts.total} recorded messages sent so far).`, className: '' };
+      return { text: `Running now (${s.counts.sent} of ${s.counts.total} recorded messages delivered so far).`, className: '' };
     case 'retrying':
       return s.interrupted
         ? { text: `Incomplete: the run was interrupted (its process stopped); the scheduler runs it again at its next minute.`, className: 'down' }
@@ -29,7 +32,7 @@ export function DigestWeekStatus({ status }: { status: DigestWeekSummary }) {
       <h2>Status of {status.week}</h2>
       <p className={head.className} data-state={status.state}>{head.text}</p>
       <p className="subtle">
-        Messages: {status.counts.sent} sent, {status.counts.failed} failed, {status.counts.pending} pending
+        Messages: {formatDelivered(status.counts)}, {status.counts.failed} failed, {status.counts.pending} pending
         {' · '}Runs: {status.runs}
         {run ? ` · last run (${run.trigger}) started ${when(run.startedAt)}, ${run.status}${run.error ? `: ${run.error}` : ''}` : ''}
         {status.state === 'retrying' ? ` · retries until ${when(status.retryUntil)}` : ''}

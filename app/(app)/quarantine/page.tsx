@@ -5,6 +5,7 @@ import { quarantinePageSchema } from '../../../lib/http/page-schemas';
 import { listQuarantine } from '../../../lib/ingest/quarantine';
 import { DataTable } from '../../_components/data-table';
 import { requireUser } from '../../_lib/auth';
+import { BatchSummary, BatchTable } from './batch-table';
 
 export const dynamic = 'force-dynamic';
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '–');
@@ -29,12 +30,13 @@ export default async function QuarantinePage({ searchParams }: { searchParams: P
         </section>
       )}
       {q.batches.length > 0 && (
-        <p>
-          Input: <a href="/quarantine" style={{ fontWeight: batch ? 400 : 700 }}>all</a>{' '}
-          {q.batches.map((b) => <a key={b.id} href={`/quarantine?batch=${b.id}`} style={{ marginLeft: 10, fontWeight: batch === b.id ? 700 : 400 }}>{b.source.split('/').pop()} ({b.rejected})</a>)}
-        </p>
+        <section className="panel">
+          <h2>Inputs with quarantined lines</h2>
+          <BatchTable batches={q.batches} selected={batch} />
+        </section>
       )}
       <section className="panel">
+        {q.selected && <BatchSummary batch={q.selected} />}
         {q.lines.length === 0 ? <p className="subtle">Nothing in quarantine: every line ingested so far was valid.</p> : (
           <DataTable
             id="quarantine"

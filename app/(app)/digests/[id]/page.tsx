@@ -1,6 +1,6 @@
 import { notFound } from 'next/navigation';
 import { getDb } from '../../../../lib/db';
-import { getDigestMessage } from '../../../../lib/digest/list-digests';
+import { formatDeliveryStatus, getDigestMessage } from '../../../../lib/digest/list-digests';
 import { paramsOrThrow } from '../../../../lib/http/params';
 import { idSegmentSchema } from '../../../../lib/http/page-schemas';
 import { requireUser } from '../../../_lib/auth';
@@ -17,7 +17,7 @@ export default async function DigestMessagePage({ params }: { params: Promise<{ 
       <p><a href={`/digests?week=${message.week}`}>← Digests of {message.week}</a></p>
       <h1>{message.subject}</h1>
       <p className="subtle">
-        To {message.recipient} ({message.kind}) · {message.status}
+        To {message.recipient} ({message.kind}) · {formatDeliveryStatus(message)}
         {message.sentAt ? ` ${message.sentAt.toISOString().replace('T', ' ').slice(0, 16)}` : ''} · {message.attempts} attempt(s)
         {message.outboxPath ? ` · ${message.outboxPath}` : ''}
         {message.lastError ? ` · last error: ${message.lastError}` : ''}
