@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import defaultChain from './default-chain.json';
+import { stageMapRuleSchema } from '../ingest/adapters/stage-map';
 
 /** The production chain: ordered stages, the teams that own them and their people (lib/chain/default-chain.json). */
 export const chainConfigSchema = z
@@ -34,6 +35,8 @@ export const chainConfigSchema = z
         }),
       )
       .min(1),
+    /** How CI job and task names map onto stage keys (OpenTelemetry, GitHub and GitLab adapters). */
+    stageMap: z.array(stageMapRuleSchema).max(500).default([]),
   })
   .superRefine((chain, ctx) => {
     const teams = new Set(chain.teams.map((t) => t.id));
@@ -46,6 +49,9 @@ export const chainConfigSchema = z
       if (seen.has(stage.key)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'key'], message: `duplicate stage key "${stage.key}"` });
       seen.add(stage.key);
       if (!teams.has(stage.owner)) ctx.addIssue({ code: 'custom', path: ['stages', i, 'owner'], message: `unknown team "${stage.owner}"` });
+    });
+    chain.stageMap.forEach((rule, i) => {
+      if (!seen.has(rule.stage)) ctx.addIssue({ code: 'custom', path: ['stageMap', i, 'stage'], message: `unknown stage "${rule.stage}"` });
     });
   });
 
