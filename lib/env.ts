@@ -23,6 +23,9 @@ const settingsSchema = z.object({
   ROLLSCOPE_DATA_DIR: z.string().default('./data'),
   ROLLSCOPE_INBOX_DIR: z.string().default(''),
   INGEST_TOKENS: z.string().default(''),
+  GITHUB_WEBHOOK_SECRET: z.string().default(''),
+  GITLAB_WEBHOOK_TOKEN: z.string().default(''),
+  METRICS_TOKEN: z.string().default(''),
   INGEST_MAX_BODY_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
   INGEST_MAX_LINE_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   IMPORT_CRON: z.string().default('0 1 * * *'),
@@ -58,6 +61,12 @@ export type Settings = {
   dataDir: string;
   inboxDir: string;
   ingestTokens: string[];
+  /** The secret of the GitHub webhook (X-Hub-Signature-256); null: POST /api/hooks/github answers 404. Never logged. */
+  githubWebhookSecret: string | null;
+  /** The secret token of the GitLab webhook (X-Gitlab-Token); null: POST /api/hooks/gitlab answers 404. Never logged. */
+  gitlabWebhookToken: string | null;
+  /** Bearer secret GET /metrics asks for (read-scope tokens work too); null: /metrics is open. */
+  metricsToken: string | null;
   maxBodyBytes: number;
   maxLineBytes: number;
   importCron: string;
@@ -128,6 +137,9 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     dataDir,
     inboxDir: s.ROLLSCOPE_INBOX_DIR ? path.resolve(cwd, s.ROLLSCOPE_INBOX_DIR) : path.join(dataDir, 'inbox'),
     ingestTokens: s.INGEST_TOKENS.split(',').map((t) => t.trim()).filter(Boolean),
+    githubWebhookSecret: s.GITHUB_WEBHOOK_SECRET || null,
+    gitlabWebhookToken: s.GITLAB_WEBHOOK_TOKEN || null,
+    metricsToken: s.METRICS_TOKEN.trim() || null,
     maxBodyBytes: s.INGEST_MAX_BODY_BYTES,
     maxLineBytes: s.INGEST_MAX_LINE_BYTES,
     importCron: s.IMPORT_CRON,

@@ -8,6 +8,7 @@ import {
 } from './page-schemas';
 import { admissionPageSchema, admissionRulePageSchema, ruleSegmentSchema } from './admission-schemas';
 import { newRulePageSchema } from './rule-form';
+import { classesQuerySchema, kpisQuerySchema, rolloutsQuerySchema, stagesQuerySchema, violationsQuerySchema } from '../read-api/params';
 import { trendsPageSchema } from './trend-schemas';
 import { hostSegmentSchema, placePeriodSchema, rolloutSegmentSchema, searchPageSchema, serviceSegmentSchema } from './place-schemas';
 
@@ -54,7 +55,18 @@ export const ROUTES: readonly RouteSpec[] = [
   api('/api/health'),
   api('/api/errors/export', classFiltersSchema),
   api('/api/ingest'),
+  // OTLP/HTTP's fixed path (exporters append /v1/traces to their endpoint), not under /api.
+  api('/v1/traces'),
+  api('/api/hooks/github'),
+  api('/api/hooks/gitlab'),
   api('/api/admission/check'),
+  api('/metrics'),
+  api('/api/v1/openapi.json'),
+  api('/api/v1/stages', stagesQuerySchema),
+  api('/api/v1/kpis', kpisQuerySchema),
+  api('/api/v1/classes', classesQuerySchema),
+  api('/api/v1/rollouts', rolloutsQuerySchema),
+  api('/api/v1/violations', violationsQuerySchema),
 ];
 
 export type RouteMatch = { route: RouteSpec; segments: Record<string, string> };

@@ -14,15 +14,16 @@ export function TokensSection({ tokens, fromSettings }: { tokens: Token[]; fromS
   const none = `No token yet${fromSettings ? ` (INGEST_TOKENS sets ${fromSettings})` : ''}.`;
   return (
     <section className="panel">
-      <h2>Ingest tokens</h2>
+      <h2>Tokens</h2>
+      <p className="subtle">Ingest tokens may only send data; read tokens may only read /api/v1 and /metrics.</p>
       <CreateTokenForm />
       {tokens.length === 0 ? <p className="subtle">{none}</p> : (
         <table>
-          <thead><tr><th>Name</th><th>Created</th><th>Last used</th><th>State</th><th /></tr></thead>
+          <thead><tr><th>Name</th><th>Scope</th><th>Created</th><th>Last used</th><th>State</th><th /></tr></thead>
           <tbody>
             {tokens.map((k) => (
               <tr key={k.id}>
-                <td>{k.name}</td><td>{day(k.createdAt)}</td><td>{day(k.lastUsedAt)}</td>
+                <td>{k.name}</td><td>{k.scope}</td><td>{day(k.createdAt)}</td><td>{day(k.lastUsedAt)}</td>
                 <td>{k.revokedAt ? `revoked ${day(k.revokedAt)}` : 'active'}</td>
                 <td>{!k.revokedAt && <RevokeTokenForm id={k.id} />}</td>
               </tr>

@@ -8,6 +8,12 @@ export function CreateTokenForm() {
   return (
     <form action={action} className="filters" aria-label="New ingest token">
       <label>Name<input name="name" placeholder="e.g. deploy-pipeline-eu" required /></label>
+      <label>Scope
+        <select name="scope" defaultValue="ingest">
+          <option value="ingest">ingest (POST /api/ingest)</option>
+          <option value="read">read (/api/v1, /metrics)</option>
+        </select>
+      </label>
       <button type="submit" disabled={pending}>Create token</button>
       {state && <span role="status" className={state.ok ? 'up mono' : 'down'}>{state.ok ? state.message : state.error}</span>}
     </form>

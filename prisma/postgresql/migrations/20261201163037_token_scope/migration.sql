@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "IngestToken" ADD COLUMN     "scope" TEXT NOT NULL DEFAULT 'ingest';
