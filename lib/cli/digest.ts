@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { getDb } from '../db';
 import { runWeeklyDigest } from '../digest/run-weekly-digest';
 import { getSettings } from '../env';
-import { createMailer } from '../mail/mailer';
+import { createMailer, deliveredWord } from '../mail/mailer';
 import { runCli } from './run-cli';
 
 await runCli(async () => {
@@ -27,8 +27,7 @@ await runCli(async () => {
       return 0;
     }
     const { delivery: d } = outcome;
-    // The outbox mailer only writes files: say so rather than "sent".
-    const done = mailer.kind === 'outbox' ? 'written to outbox' : 'sent';
+    const done = deliveredWord(mailer.kind);
     console.log(`Digest ${outcome.week} via ${mailer.kind} (${mailer.describe}): ${d.sent} ${done}, ${d.skipped} already ${done} before, ${d.failed} failed.`);
     for (const m of d.messages) console.log(`  ${(m.status === 'sent' ? done : m.status).padEnd(17)} ${m.kind.padEnd(7)} ${m.recipient.padEnd(32)} ${m.error ? `— ${m.error}` : m.subject}`);
     if (outcome.nextAttemptAt) console.log(`The scheduler (npm run jobs) tries the unsent messages again from ${outcome.nextAttemptAt.toISOString()}, until ${retryUntil.toISOString()}.`);

@@ -6,7 +6,7 @@ import { hasDigestRun } from '../digest/digest-runs';
 import { runWeeklyDigest, type DigestDeps } from '../digest/run-weekly-digest';
 import type { InputJsonObject } from '../generated/sqlite/internal/prismaNamespace';
 import { runInboxImport } from '../ingest/inbox';
-import type { Mailer } from '../mail/mailer';
+import { deliveredWord, type Mailer } from '../mail/mailer';
 import { weekJustEnding } from '../time/iso-week';
 import type { Backoff } from './backoff';
 import { recordLeasedJobRun } from './job-runs';
@@ -35,7 +35,8 @@ export function createScheduledJobs(ctx: Ctx) {
     if (outcome.status !== 'sent') return outcome;
     const d = outcome.delivery;
     const next = outcome.complete ? '' : outcome.nextAttemptAt ? `; unsent messages retried at ${iso(outcome.nextAttemptAt.getTime())} UTC` : `; retries gave up (deadline ${iso(retryUntil.getTime())} UTC)`;
-    log(`digest for ${week}: ${d.sent} sent, ${d.skipped} already sent, ${d.failed} failed${next}`);
+    const done = deliveredWord(ctx.mailer.kind);
+    log(`digest for ${week}: ${d.sent} ${done}, ${d.skipped} already ${done}, ${d.failed} failed${next}`);
     return outcome;
   };
   // Held by another process: that one runs this occurrence (and retries it if it fails).

@@ -26,6 +26,11 @@ function withoutPassword(url: string): string {
   }
 }
 
+/** What a delivered message is called: the outbox mailer only writes files, so it never says "sent". */
+export function deliveredWord(kind: Mailer['kind']): string {
+  return kind === 'outbox' ? 'written to outbox' : 'sent';
+}
+
 export function createMailer(settings: { smtpUrl: string | null; outboxDir: string }): Mailer {
   if (settings.smtpUrl) {
     const url = new URL(settings.smtpUrl);

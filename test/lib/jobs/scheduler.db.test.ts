@@ -38,6 +38,16 @@ describe('the scheduler, with a controlled clock', () => {
     expect(job).toMatchObject({ status: 'succeeded' });
   });
 
+  it(`logs a digest written to the outbox folder as "written to outbox", never as sent (${EXPECTED_KIND})`, async () => {
+    const { t, settings } = await setup('Europe/Berlin');
+    const lines: string[] = [];
+    const outbox = createMailer({ smtpUrl: null, outboxDir: settings.outboxDir });
+    const scheduler = createScheduler({ db: t.db, mailer: outbox, settings, log: (l) => lines.push(l) });
+    await scheduler.tick(new Date('2026-11-20T16:00:00Z'));
+    expect(lines).toContain(`digest for 2026-W47: ${ALL_RECIPIENTS.length} written to outbox, 0 already written to outbox, 0 failed`);
+    expect(lines.some((l) => /\bsent\b/.test(l))).toBe(false);
+  });
+
   it(`catches up a digest missed while down, for the week it was due, once (${EXPECTED_KIND})`, async () => {
     const { t, smtp, settings, scheduler } = await setup('Europe/Berlin');
     // Down all Friday; started on Monday morning.
