@@ -1,5 +1,4 @@
 import { verifyIngestToken } from '../../auth/ingest-tokens';
-import { loadChainConfig } from '../../chain/config';
 import type { Db } from '../../db';
 import type { Settings } from '../../env';
 import { errorResponse, HttpError } from '../../errors';
@@ -9,7 +8,7 @@ import { prepareIngest } from '../sources';
 import { decodeBody, OTLP_CONTENT_TYPES } from './otlp-decode';
 import { encodeResponse } from './otlp-proto';
 import { ingestOtlpRequest } from './otlp-ingest';
-import { buildStageMap } from './stage-map';
+import { loadChainStageMap } from './chain-stage-map';
 
 type Deps = {
   db: Db;
@@ -37,8 +36,7 @@ export async function handleOtlpTracesRequest(request: Request, deps: Deps): Pro
     const body = await readBody(request, deps.settings.maxBodyBytes);
     const decoded = decodeBody(body, encoding, request.headers.get('content-encoding'), deps.settings.maxBodyBytes);
     const target = await prepareIngest(deps.db, deps.settings);
-    const chain = loadChainConfig(deps.settings.chainFile);
-    const stageMap = buildStageMap(chain.stages, chain.stageMap);
+    const stageMap = loadChainStageMap(deps.settings.chainFile);
     const { summary } = await ingestOtlpRequest(target, { source: `otlp:${tokenName}`, request: decoded, stageMap });
     const first = summary.rejections[0];
     const message = first

@@ -1,6 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { loadChainConfig } from '../../chain/config';
 import type { Db } from '../../db';
 import type { Settings } from '../../env';
 import { HttpError, ValidationError } from '../../errors';
@@ -9,7 +8,8 @@ import { ingestLines, type IngestSummary } from '../ingest';
 import type { ParsedLine } from '../parse';
 import type { IngestRecordInput } from '../record';
 import { prepareIngest } from '../sources';
-import { buildStageMap, type StageMap } from './stage-map';
+import { loadChainStageMap } from './chain-stage-map';
+import type { StageMap } from './stage-map';
 
 /**
  * What the CI webhook adapters (github.ts, gitlab.ts) share: one job of a payload becomes a record
@@ -84,10 +84,9 @@ export function envOfEnvironment(name: string | null | undefined, tier?: string 
   return 'online';
 }
 
-/** The stage map of the configured chain (its stages from the database, its rules from the chain file). */
+/** The stage map of the configured chain file (lib/ingest/adapters/chain-stage-map.ts). */
 export async function loadStageMap(deps: WebhookDeps): Promise<StageMap> {
-  const stages = await deps.db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true } });
-  return buildStageMap(stages, loadChainConfig(deps.settings.chainFile).stageMap);
+  return loadChainStageMap(deps.settings.chainFile);
 }
 
 export type WebhookAnswer = { event: string; summary: IngestSummary; notFinished: string[] };
