@@ -62,7 +62,9 @@ function serviceOf(s: OtlpSpan): string | undefined {
 
 function errorMessageOf(s: OtlpSpan): string | undefined {
   const exception = s.events.find((e) => e.name === 'exception');
-  const parts = [s.status.message || text(exception?.attrs['exception.message']) || pick(s, A.errorType)];
+  // Blank text (a status message of spaces) says nothing: the next source, or the fallback, speaks.
+  const said = (t: string | undefined) => (t?.trim() ? t : undefined);
+  const parts = [said(s.status.message) ?? said(text(exception?.attrs['exception.message'])) ?? said(pick(s, A.errorType))];
   const stack = text(exception?.attrs['exception.stacktrace']);
   if (parts[0] && stack) parts.push(stack);
   return parts[0] ? parts.join('\n').slice(0, RECORD_LIMITS.maxErrorMessageLength) : undefined;

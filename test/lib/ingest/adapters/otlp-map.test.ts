@@ -66,6 +66,18 @@ describe('mapSpan: CI/CD spans onto records', () => {
     expect(task('image-build', {}, { resource: {} })).toMatchObject({ kind: 'reject', field: 'service.name' });
   });
 
+  it('gives a failed span whose status message is blank the next source of text, or says it has none', () => {
+    const failed = (status: { code: number; message: string }, events: OtlpSpan['events'] = []) => {
+      const m = mapSpan(span({ 'cicd.pipeline.task.name': 'image-build' }, { status, events }), stages);
+      if (m.kind !== 'task') throw new Error(`expected a task, got ${m.kind}`);
+      const checked = validateRecord(m.record as Record<string, unknown>, stageKeys);
+      if (!checked.ok) throw new Error(`${checked.field}: ${checked.reason}`);
+      return checked.record.errorMessage;
+    };
+    expect(failed({ code: 2, message: '  ' })).toBe('task run ended with result "error" (the span gives no message)');
+    expect(failed({ code: 2, message: ' ' }, [{ name: 'exception', timeMs: 0, attrs: { 'exception.message': 'disk full' } }])).toBe('disk full');
+  });
+
   const attrValue = fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.double(), fc.boolean());
   const spanArb = fc.record({
     task: fc.option(fc.oneof(fc.constantFrom(...chain.stages.map((s) => s.name), 'Deploy x', 'lint'), fc.string({ maxLength: 20 })), { nil: undefined }),
