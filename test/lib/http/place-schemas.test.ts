@@ -11,7 +11,9 @@ const screen = (url: string) => {
   return screenRequest({ pathname: u.pathname, search: u.search });
 };
 // Any text the ingest stores: no NUL, no lone surrogate (fast-check's default strings have neither).
-const storable = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 });
+// Except "." and "..": URLs read them as dot segments even percent-encoded (WHATWG URL), so no path
+// can name them — a known limit of the place pages (an id of only dots has no page of its own).
+const storable = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).filter((s) => s !== '.' && s !== '..');
 
 describe('the place pages and search at the edge', () => {
   it('lets through a rollout, host or service of any storable text, percent-encoded into one segment', () => {
