@@ -20,6 +20,7 @@ const settingsSchema = z.object({
   ROLLSCOPE_CATEGORIES_FILE: z.string().default(''),
   ROLLSCOPE_ROUTING_FILE: z.string().default(''),
   ROLLSCOPE_ADMISSION_FILE: z.string().default(''),
+  ROLLSCOPE_ALERTS_FILE: z.string().default(''),
   ROLLSCOPE_DATA_DIR: z.string().default('./data'),
   ROLLSCOPE_INBOX_DIR: z.string().default(''),
   INGEST_TOKENS: z.string().default(''),
@@ -31,6 +32,7 @@ const settingsSchema = z.object({
   IMPORT_CRON: z.string().default('0 1 * * *'),
   DIGEST_CRON: z.string().default('0 17 * * 5'),
   ADMISSION_CRON: z.string().default('30 1 * * *'),
+  ALERTS_CRON: z.string().default('*/10 * * * *'),
   DIGEST_RETRY_HOURS: z.coerce.number().positive().max(168).default(24),
   SMTP_URL: z.string().default(''),
   MAIL_FROM: z.string().default('Rollscope <rollscope@localhost>'),
@@ -58,6 +60,8 @@ export type Settings = {
   categoriesFile: string | null;
   routingFile: string | null;
   admissionFile: string | null;
+  /** The alerts file (channels per owner, thresholds); null: no alerts are sent. */
+  alertsFile: string | null;
   dataDir: string;
   inboxDir: string;
   ingestTokens: string[];
@@ -72,6 +76,7 @@ export type Settings = {
   importCron: string;
   digestCron: string;
   admissionCron: string;
+  alertsCron: string;
   /** Hours after a digest was due (or a manual run started) during which the scheduler retries its unsent messages. */
   digestRetryHours: number;
   /** SMTP connection URL (smtp://user:pass@host:587); empty: messages go to <data>/outbox as .eml files. */
@@ -134,6 +139,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     categoriesFile: s.ROLLSCOPE_CATEGORIES_FILE ? path.resolve(cwd, s.ROLLSCOPE_CATEGORIES_FILE) : null,
     routingFile: s.ROLLSCOPE_ROUTING_FILE ? path.resolve(cwd, s.ROLLSCOPE_ROUTING_FILE) : null,
     admissionFile: s.ROLLSCOPE_ADMISSION_FILE ? path.resolve(cwd, s.ROLLSCOPE_ADMISSION_FILE) : null,
+    alertsFile: s.ROLLSCOPE_ALERTS_FILE ? path.resolve(cwd, s.ROLLSCOPE_ALERTS_FILE) : null,
     dataDir,
     inboxDir: s.ROLLSCOPE_INBOX_DIR ? path.resolve(cwd, s.ROLLSCOPE_INBOX_DIR) : path.join(dataDir, 'inbox'),
     ingestTokens: s.INGEST_TOKENS.split(',').map((t) => t.trim()).filter(Boolean),
@@ -145,6 +151,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     importCron: s.IMPORT_CRON,
     digestCron: s.DIGEST_CRON,
     admissionCron: s.ADMISSION_CRON,
+    alertsCron: s.ALERTS_CRON,
     digestRetryHours: s.DIGEST_RETRY_HOURS,
     smtpUrl: s.SMTP_URL || null,
     mailFrom: s.MAIL_FROM,

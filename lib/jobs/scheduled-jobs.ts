@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { loadAdmissionRules } from '../admission/config';
+import { createAlertsJob, type AlertsJobSettings } from '../alerts/job';
 import { runAdmissionCheck } from '../admission/check';
 import type { Db } from '../db';
 import { hasDigestRun } from '../digest/digest-runs';
@@ -11,6 +12,7 @@ import { weekJustEnding } from '../time/iso-week';
 import type { Backoff } from './backoff';
 import { recordLeasedJobRun } from './job-runs';
 import { withLock } from './lock';
+import { validateSchedule } from './schedule';
 import type { SchedulerSettings } from './scheduler';
 
 /** The scheduler's jobs: each runs under its lease, is recorded in JobRun, and logs one line. */
@@ -19,7 +21,7 @@ export type Attempt = { trigger: 'schedule' | 'retry'; scheduledAt: Date };
 // 'deferred': nothing to do here (the digest's own retry plan in the database takes over).
 export type RunResult = 'busy' | 'deferred' | void;
 export type Job = { name: string; cron: string; at: ScheduledTask; run: (now: Date, attempt: Attempt) => Promise<RunResult> };
-type Ctx = { db: Db; mailer: Mailer; settings: SchedulerSettings; log: (line: string) => void; retry?: DigestDeps['retry']; backoff: Backoff; clock: () => Date; retryWindowMs: number };
+type Ctx = { db: Db; mailer: Mailer; settings: SchedulerSettings & Partial<AlertsJobSettings>; log: (line: string) => void; retry?: DigestDeps['retry']; backoff: Backoff; clock: () => Date; retryWindowMs: number };
 
 export const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -51,10 +53,20 @@ export function createScheduledJobs(ctx: Ctx) {
     const outcome = await digest(now, attempt.trigger, week, new Date(attempt.scheduledAt.getTime() + ctx.retryWindowMs));
     return outcome.status === 'locked' ? 'busy' : undefined;
   };
+  // Alerts only with an alerts file (nothing to send to otherwise); the lease is confirmed before each send.
+  const alertsFile = settings.alertsFile ?? null;
+  const alertsCron = settings.alertsCron ?? '*/10 * * * *';
+  if (alertsFile) validateSchedule('ALERTS_CRON', alertsCron, settings.timeZone);
+  const alerts = alertsFile ? createAlertsJob({ ...settings, alertsFile, alertsCron }, ctx) : null;
+  const alertsRun = async (now: Date): Promise<RunResult> => {
+    const ran = await withLock(db, 'alerts', (lease) => recordLeasedJobRun(db, 'alerts', () => alerts!.run(now, lease.confirm), clock));
+    log(`alerts: ${ran ? alerts!.describe(ran.result) : 'another process is running it'}`);
+  };
   const jobs: Job[] = [
     { name: 'inbox-import', cron: settings.importCron, at: task(settings.importCron), run: () => leased('inbox-import', () => runInboxImport({ db, settings }), (r) => `${r.files} file(s), ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected${r.failedFiles.length ? `; see failed/: ${r.failedFiles.join(', ')}` : ''}`) },
     { name: 'admission-check', cron: settings.admissionCron, at: task(settings.admissionCron), run: (now) => leased('admission-check', () => runAdmissionCheck({ db, policy, now, timeZone: settings.timeZone }), (r) => `${r.rules} rules, ${r.findings} findings; ${r.opened} opened, ${r.reopened} reopened, ${r.resolved} resolved`) },
     { name: 'weekly-digest', cron: settings.digestCron, at: task(settings.digestCron), run: weeklyDigest },
+    ...(alerts ? [{ name: 'alerts', cron: alertsCron, at: task(alertsCron), run: alertsRun }] : []),
   ];
   return { jobs, digest };
 }

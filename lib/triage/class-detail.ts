@@ -68,6 +68,8 @@ function describeDecision(kind: string, value: unknown): string {
       return String(v.text ?? '');
     case 'rule':
       return describeRuleDecision(value);
+    case 'tracker':
+      return typeof v.trackerUrl === 'string' ? `tracker issue → ${v.trackerUrl}` : 'tracker issue link removed';
     default:
       return JSON.stringify(value);
   }

@@ -1,3 +1,4 @@
+import { getAlertsOverview } from '../../../lib/alerts/overview';
 import { listIngestTokens } from '../../../lib/auth/token-admin';
 import { listUserChanges } from '../../../lib/auth/user-changes';
 import { listUsers } from '../../../lib/auth/user-list';
@@ -6,6 +7,7 @@ import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { requireUser } from '../../_lib/auth';
 import { OwnersSection, RoutingSection, TargetsSection, TokensSection } from './config-sections';
+import { AlertsSection } from './alerts-section';
 import { UsersSection } from './users-section';
 
 export const dynamic = 'force-dynamic';
@@ -35,6 +37,7 @@ export default async function SettingsPage() {
       <TargetsSection targets={settings.targets} />
       <OwnersSection owners={owners} stages={stages} />
       <RoutingSection rules={loadRoutingConfig(settings.routingFile).rules} />
+      <AlertsSection overview={await getAlertsOverview(db, settings.alertsFile)} />
     </>
   );
 }

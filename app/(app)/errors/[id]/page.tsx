@@ -8,6 +8,7 @@ import { formatCount } from '../../../../lib/format';
 import { paramsOrThrow } from '../../../../lib/http/params';
 import { classPageSchema, idSegmentSchema } from '../../../../lib/http/page-schemas';
 import { getClassDetail, type Why } from '../../../../lib/triage/class-detail';
+import { getClassTrackerUrl } from '../../../../lib/triage/class-tracker';
 import { getClassWeek } from '../../../../lib/triage/class-week';
 import { listFilterOptions, pickerOptions } from '../../../../lib/triage/filter-options';
 import { describeMatch } from '../../../../lib/triage/rule-text';
@@ -17,6 +18,7 @@ import { RowActions } from '../row-actions';
 import { TriageBar } from '../triage-bar';
 import { ClassFigures } from './class-figures';
 import { ClassWeekPanel } from './class-week-panel';
+import { TrackerLink } from './tracker-form';
 
 export const dynamic = 'force-dynamic';
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '–');
@@ -34,8 +36,8 @@ export default async function ErrorClassPage({ params, searchParams }: { params:
   const { week } = paramsOrThrow(classPageSchema, await searchParams);
   const user = await requireUser('viewer', `/errors/${id}`);
   const db = await getDb();
-  const [c, options, ranked, mine] = await Promise.all([
-    getClassDetail(db, id), listFilterOptions(db), getClassWeek(db, id, week), listOwnersOfUser(db, user),
+  const [c, options, ranked, mine, trackerUrl] = await Promise.all([
+    getClassDetail(db, id), listFilterOptions(db), getClassWeek(db, id, week), listOwnersOfUser(db, user), getClassTrackerUrl(db, id),
   ]);
   if (!c) notFound();
   const picker = pickerOptions(options.owners);
@@ -66,6 +68,7 @@ export default async function ErrorClassPage({ params, searchParams }: { params:
       {canEdit && c.mergedIntoId === null && c.status !== 'retired' && (
         <p><a href={`/errors/rules/new?class=${c.id}`}>Split this class</a> <span className="subtle">— a class rule that takes some of its events (preview first)</span></p>
       )}
+      <TrackerLink id={c.id} url={trackerUrl} canEdit={canEdit && c.mergedIntoId === null} />
       <p className="mono" aria-label="Template">{c.template.map((s, i) => (s.param ? <span key={i} className="param">{s.text}</span> : <span key={i}>{s.text}</span>))}</p>
       <section className="tiles">
         <div className="tile"><div className="label">Status</div><div className="value">{c.status}</div><div className="detail">{formatCount(c.eventCount)} events; first {when(c.firstSeen)}, last {when(c.lastSeen)}</div></div>

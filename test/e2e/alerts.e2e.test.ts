@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDb } from '../../lib/db';
+import { HAS_CHROMIUM, launchChromium } from '../helpers/browser';
+import { USERS, signInPage } from './setup';
+
+/** The class page's tracker link (set, refused, cleared; read-only for viewers) and Settings → Alerts. */
+let browser: Browser;
+const base = () => inject('baseUrl');
+const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'pages');
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+async function someClassId(): Promise<number> {
+  const db = await openDb(inject('databaseUrl'));
+  try {
+    return (await db.prisma.errorClass.findFirstOrThrow({ where: { mergedIntoId: null, status: 'open' }, orderBy: { eventCount: 'desc' } })).id;
+  } finally {
+    await db.close();
+  }
+}
+
+describe.skipIf(!HAS_CHROMIUM)('alerts in the dashboard', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => browser?.close());
+
+  it('an engineer links a class to its tracker issue; a bad link is refused naming the field; a viewer only sees it', async () => {
+    const id = await someClassId();
+    const { page, errors } = await signInPage(browser, base(), USERS.engineer);
+    await page.goto(`${base()}/errors/${id}`);
+    const box = page.getByLabel('Tracker issue');
+    await expect.poll(() => box.textContent()).toContain('none linked');
+    // The browser's own URL check is bypassed to reach the server's.
+    await box.locator('input[name=trackerUrl]').evaluate((el) => el.setAttribute('type', 'text'));
+    await box.locator('input[name=trackerUrl]').fill('javascript:alert(1)');
+    await box.getByRole('button', { name: 'Save link' }).click();
+    await expect.poll(() => box.getByRole('status').textContent()).toContain('trackerUrl');
+    await box.locator('input[name=trackerUrl]').fill('https://tracker.example.com/issues/77');
+    await box.getByRole('button', { name: 'Save link' }).click();
+    await expect.poll(() => box.getByRole('status').textContent()).toBe('tracker link saved');
+    await page.reload();
+    expect(await page.getByLabel('Tracker issue').getByRole('link').getAttribute('href')).toBe('https://tracker.example.com/issues/77');
+    // The class history says what changed, in words.
+    expect(await page.textContent('body')).toContain('tracker issue → https://tracker.example.com/issues/77');
+    await shot(page, 'class-tracker-link');
+    const viewer = await signInPage(browser, base(), USERS.viewer);
+    await viewer.page.goto(`${base()}/errors/${id}`);
+    expect(await viewer.page.getByLabel('Tracker issue').getByRole('link').textContent()).toBe('https://tracker.example.com/issues/77');
+    expect(await viewer.page.locator('input[name=trackerUrl]').count()).toBe(0);
+    // Put it back for the other tests.
+    await box.locator('input[name=trackerUrl]').fill('');
+    await page.getByLabel('Tracker issue').getByRole('button', { name: 'Save link' }).click();
+    await expect.poll(() => page.getByLabel('Tracker issue').getByRole('status').textContent()).toBe('tracker link removed');
+    expect([...errors, ...viewer.errors]).toEqual([]);
+    await Promise.all([page.close(), viewer.page.close()]);
+  });
+
+  it('Settings shows the alerts section', async () => {
+    const { page, errors } = await signInPage(browser, base(), USERS.admin);
+    await page.goto(`${base()}/settings`);
+    const section = page.getByRole('region', { name: 'Alerts' });
+    expect(await section.textContent()).toContain('No alerts file (ROLLSCOPE_ALERTS_FILE)');
+    await section.scrollIntoViewIfNeeded();
+    await shot(page, 'settings-alerts');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
