@@ -31,6 +31,11 @@ const EXAMPLE_CHARS = 160;
 const TOIL_SHOWN = 5;
 export const signed = (n: number) => (n > 0 ? `+${formatCount(n)}` : n < 0 ? `−${formatCount(-n)}` : '±0');
 
+/** "Tracker issue: <link>" under a class that is linked to one. */
+function trackerHint(c: WeeklyClass): Hint[] {
+  return c.trackerUrl ? [{ before: 'Tracker issue: ', link: { text: clipTitle(c.trackerUrl, 80), href: c.trackerUrl }, after: '' }] : [];
+}
+
 export function classLink(input: DigestInput, c: WeeklyClass): string {
   return `${input.baseUrl}/errors/${c.classId}?week=${input.ranking.week}`;
 }
@@ -64,7 +69,7 @@ export function classTable(input: DigestInput, classes: WeeklyClass[], opts: { o
     { text: String(c.rank), align: 'right' },
     {
       text: clipTitle(c.name ?? c.template, 120), href: classLink(input, c), strong: true, note: `${c.dominantStage ?? '–'} · ${c.category}; e.g. ${clipTitle(c.sample.message, EXAMPLE_CHARS)}`,
-      hints: revealHints(input, c),
+      hints: [...revealHints(input, c), ...trackerHint(c)],
     },
     ...(opts.owner ? [{ text: names.get(c.ownerId ?? '') ?? c.ownerId ?? '–' }] : []),
     { text: `${formatCount(c.failures)} (${signed(c.failures - c.previousFailures)})`, align: 'right', tone: c.failures > c.previousFailures ? 'bad' : undefined },

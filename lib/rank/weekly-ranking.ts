@@ -6,7 +6,9 @@ import { computeRanking, type EventFact, type RankedClass } from './compute-rank
 import { computeImpact, type ImpactAttempt, type JointGain } from './impact';
 import { computeChainFigures, computeStageFigures, type ChainFigures, type StageFigures, type StageTotals } from './stage-figures';
 
-export type ClassMeta = { key: string; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; ownerRule: string | null; status: string; dominantStage: string | null };
+export type ClassMeta = { key: string; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; ownerRule: string | null; status: string; dominantStage: string | null;
+  /** The tracker issue the class is followed in (absent in rankings stored before links existed). */
+  trackerUrl?: string | null };
 export type WeeklyClass = RankedClass & ClassMeta;
 export type WeeklyRanking = {
   week: string;
@@ -108,7 +110,7 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
   const meta = new Map(classes.map((c) => [c.id, c]));
   const weekly: WeeklyClass[] = ranked.map((r) => {
     const c = meta.get(r.classId)!;
-    return { ...r, key: c.key, name: c.name, template: c.template, category: c.category, ownerId: c.ownerId, assigneeId: c.assigneeId, ownerRule: c.ownerRule, status: c.status, dominantStage: c.dominantStage };
+    return { ...r, key: c.key, name: c.name, template: c.template, category: c.category, ownerId: c.ownerId, assigneeId: c.assigneeId, ownerRule: c.ownerRule, status: c.status, dominantStage: c.dominantStage, trackerUrl: c.trackerUrl };
   });
   return {
     week: opts.week, previousWeek: prev, comparedDays, timeZone: opts.timeZone, from: days[0]!, to: days[6]!, computedAt: (opts.now ?? new Date()).toISOString(), chain, stages,

@@ -56,6 +56,8 @@ export type ClassRow = {
   assigneeId: string | null;
   status: string;
   lastSeen: Date | null;
+  /** The issue in the owning team's tracker the class is followed in, if linked. */
+  trackerUrl: string | null;
   /** Failures per ranked week, oldest first, ending with the listed week. */
   trend: { week: string; failures: number }[];
 };
@@ -142,7 +144,7 @@ async function rangeRows(db: Db, range: { from: string; to: string }, service: s
       id: c.id, rank: 0, title: c.name ?? c.template, template: c.template, badge: '', in80: false, failures: t._count._all, previousFailures: previous.get(c.id) ?? 0,
       failedRollouts: affected.get(c.id) ?? 0, uplift: 0, upliftRollouts: 0, upliftOf: 0, impact: null, toil: null, toilRank: null, reveals: [],
       stage: c.dominantStage, category: c.category,
-      ownerId: c.ownerId, assigneeId: c.assigneeId, status: c.status, lastSeen: c.lastSeen, trend: [],
+      ownerId: c.ownerId, assigneeId: c.assigneeId, status: c.status, lastSeen: c.lastSeen, trackerUrl: c.trackerUrl, trend: [],
     }];
   });
   rows.sort((a, b) => b.failures - a.failures || a.id - b.id).forEach((r, i) => (r.rank = i + 1));
@@ -150,7 +152,7 @@ async function rangeRows(db: Db, range: { from: string; to: string }, service: s
 }
 
 // In range mode `failedRollouts` counts the rollouts the class touched (outcomes are a weekly figure).
-type Entry = Awaited<ReturnType<Db['prisma']['rankingEntry']['findMany']>>[number] & { errorClass: { id: number; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; status: string; dominantStage: string | null; lastSeen: Date | null } };
+type Entry = Awaited<ReturnType<Db['prisma']['rankingEntry']['findMany']>>[number] & { errorClass: { id: number; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; status: string; dominantStage: string | null; lastSeen: Date | null; trackerUrl: string | null } };
 
 function toRow(e: Entry, titles: Map<number, string>): ClassRow {
   const c = e.errorClass;
@@ -159,7 +161,8 @@ function toRow(e: Entry, titles: Map<number, string>): ClassRow {
   return {
     id: c.id, rank: e.rank, title: c.name ?? c.template, template: c.template, badge: e.badge, in80: e.in80, failures: e.failures, previousFailures: e.prevFailures,
     failedRollouts: e.failedRollouts, uplift: e.uplift, upliftRollouts: e.upliftRollouts, upliftOf, impact, toil, toilRank, reveals,
-    stage: c.dominantStage, category: c.category, ownerId: c.ownerId, assigneeId: c.assigneeId, status: c.status, lastSeen: c.lastSeen, trend: [],
+    stage: c.dominantStage, category: c.category, ownerId: c.ownerId, assigneeId: c.assigneeId, status: c.status, lastSeen: c.lastSeen,
+    trackerUrl: c.trackerUrl, trend: [],
   };
 }
 

@@ -51,6 +51,9 @@ describe.skipIf(!HAS_CHROMIUM)('alerts in the dashboard', () => {
     await viewer.page.goto(`${base()}/errors/${id}`);
     expect(await viewer.page.getByLabel('Tracker issue').getByRole('link').textContent()).toBe('https://tracker.example.com/issues/77');
     expect(await viewer.page.locator('input[name=trackerUrl]').count()).toBe(0);
+    // The class list shows the link too, on the class's row.
+    await viewer.page.goto(`${base()}/errors`);
+    expect(await viewer.page.locator(`tr[data-class="${id}"] a[data-tracker]`).getAttribute('href')).toBe('https://tracker.example.com/issues/77');
     // Put it back for the other tests.
     await box.locator('input[name=trackerUrl]').fill('');
     await page.getByLabel('Tracker issue').getByRole('button', { name: 'Save link' }).click();

@@ -43,6 +43,7 @@ function ClassCell({ row, list }: { row: ClassRow; list: ClassList }) {
     <td>
       <a href={`/errors/${row.id}${week && week !== list.weeks[0] ? `?week=${week}` : ''}`}>{row.title}</a>{' '}
       {row.badge && row.badge !== 'ongoing' && <span className={`badge ${row.badge}`}>{row.badge}</span>}
+      {row.trackerUrl && <a className="note" href={row.trackerUrl} rel="noreferrer" data-tracker>tracker issue ↗</a>}
       {row.reveals.map((h) => (
         <span key={h.classId} className="note" data-reveals={h.classId}>
           fixing it may reveal <a href={`/errors/${h.classId}?week=${week}`}>{h.title}</a>: {formatHiddenEvidence(h)}

@@ -188,6 +188,23 @@ describe('expected gain, fix together, toil and "may reveal" in the digest', () 
     expect(renderText(drafts.find((d) => d.recipient === 'sre-team@example.com')!.email)).not.toContain('may reveal');
   });
 
+  it(`links a class to its tracker issue where it has one (${EXPECTED_KIND})`, async () => {
+    const t = await createDigestDb();
+    open.push(t);
+    const settings = digestSettings();
+    const first = await classifyAndRank({ db: t.db, settings, week: WEEK });
+    const pull = first.ranking.classes.find((c) => c.ownerId === 'registry')!;
+    await t.db.prisma.errorClass.update({ where: { id: pull.classId }, data: { trackerUrl: 'https://tracker.example.com/REG-12' } });
+    const { ranking } = await classifyAndRank({ db: t.db, settings, week: WEEK });
+    const owners = await t.db.prisma.owner.findMany();
+    const stages = await t.db.prisma.stage.findMany({ select: { key: true, name: true, ownerId: true } });
+    const drafts = buildDigest({ ranking, owners, stages, violations: [], admission: [], managers: [MANAGER], baseUrl: settings.baseUrl, targets: settings.targets });
+    const registry = drafts.find((d) => d.recipient === 'registry-team@example.com')!;
+    expect(renderText(registry.email)).toContain('Tracker issue: https://tracker.example.com/REG-12 <https://tracker.example.com/REG-12>');
+    expect(renderHtml(registry.email)).toContain('<a href="https://tracker.example.com/REG-12"');
+    expect(renderText(drafts.find((d) => d.recipient === 'sre-team@example.com')!.email)).not.toContain('Tracker issue');
+  });
+
   it(`shows – for a week ranked before expected gain and toil existed, and sends it all the same (${EXPECTED_KIND})`, async () => {
     const { t, smtp, settings, run } = await setup();
     await classifyAndRank({ db: t.db, settings, week: WEEK });
