@@ -1,22 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { channelName, httpUrl } from './channel-schemas';
 import { thresholdsSchema, type Thresholds } from './hysteresis';
 
 /**
  * The alerts file (ROLLSCOPE_ALERTS_FILE, JSON): notification channels per owner (a team or a
- * person id from the chain config) and the thresholds. Without a file no alert is sent. Errors
- * name the file and the path of the bad field. Webhook URLs are secrets (Slack's are): they are
- * never logged or shown, only their host.
+ * person id from the chain config) and the thresholds; admins add more channels in Settings
+ * (channels.ts). Without a file the thresholds are the defaults. Errors name the file and the
+ * path of the bad field. Webhook URLs are secrets (Slack's are): never logged or shown, only their host.
  */
-const httpUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .max(2000, 'at most 2,000 characters');
-const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes (≤ 40)');
 export const channelSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('webhook'), name: name.optional(), url: httpUrl }),
-  z.object({ kind: z.literal('slack'), name: name.optional(), url: httpUrl }),
+  z.object({ kind: z.literal('webhook'), name: channelName.optional(), url: httpUrl }),
+  z.object({ kind: z.literal('slack'), name: channelName.optional(), url: httpUrl }),
   /** `to` defaults to the owner's e-mail address. */
-  z.object({ kind: z.literal('email'), name: name.optional(), to: z.email().max(320).optional() }),
+  z.object({ kind: z.literal('email'), name: channelName.optional(), to: z.email().max(320).optional() }),
 ]);
 export type ChannelConfig = z.infer<typeof channelSchema>;
 

@@ -60,7 +60,7 @@ export async function deliverPendingAlerts(o: DeliverOptions): Promise<DeliveryO
   for (const m of due) {
     const channel = channelsFor(o.config, m.ownerId).find((c) => c.id === m.channel);
     if (!channel || o.now.getTime() - m.createdAt.getTime() > GIVE_UP_MS) {
-      const error = channel ? `not sent within ${GIVE_UP_MS / 3600_000} hours` : 'the channel is no longer in the alerts file';
+      const error = channel ? `not sent within ${GIVE_UP_MS / 3600_000} hours` : 'the channel is no longer configured (alerts file or Settings)';
       const data = { status: 'gave-up', lastError: m.lastError ?? error, nextAttemptAt: null };
       await o.db.prisma.alertMessage.update({ where: { id: m.id }, data });
       outcomes.push({ id: m.id, channel: m.channel, status: 'gave-up', error });

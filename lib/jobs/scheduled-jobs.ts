@@ -53,20 +53,22 @@ export function createScheduledJobs(ctx: Ctx) {
     const outcome = await digest(now, attempt.trigger, week, new Date(attempt.scheduledAt.getTime() + ctx.retryWindowMs));
     return outcome.status === 'locked' ? 'busy' : undefined;
   };
-  // Alerts only with an alerts file (nothing to send to otherwise); the lease is confirmed before each send.
-  const alertsFile = settings.alertsFile ?? null;
+  // Alerts always registered: channels may be added in Settings while the scheduler runs. A run
+  // without the file and without such channels does nothing (no lease, no JobRun, no log line).
   const alertsCron = settings.alertsCron ?? '*/10 * * * *';
-  if (alertsFile) validateSchedule('ALERTS_CRON', alertsCron, settings.timeZone);
-  const alerts = alertsFile ? createAlertsJob({ ...settings, alertsFile, alertsCron }, ctx) : null;
+  validateSchedule('ALERTS_CRON', alertsCron, settings.timeZone);
+  const alerts = createAlertsJob({ ...settings, alertsFile: settings.alertsFile ?? null, alertsCron }, ctx);
   const alertsRun = async (now: Date): Promise<RunResult> => {
-    const ran = await withLock(db, 'alerts', (lease) => recordLeasedJobRun(db, 'alerts', () => alerts!.run(now, lease.confirm), clock));
-    log(`alerts: ${ran ? alerts!.describe(ran.result) : 'another process is running it'}`);
+    if (!(await alerts.enabled())) return;
+    // The lease is confirmed before each send.
+    const ran = await withLock(db, 'alerts', (lease) => recordLeasedJobRun(db, 'alerts', () => alerts.run(now, lease.confirm), clock));
+    log(`alerts: ${ran ? alerts.describe(ran.result) : 'another process is running it'}`);
   };
   const jobs: Job[] = [
     { name: 'inbox-import', cron: settings.importCron, at: task(settings.importCron), run: () => leased('inbox-import', () => runInboxImport({ db, settings }), (r) => `${r.files} file(s), ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected${r.failedFiles.length ? `; see failed/: ${r.failedFiles.join(', ')}` : ''}`) },
     { name: 'admission-check', cron: settings.admissionCron, at: task(settings.admissionCron), run: (now) => leased('admission-check', () => runAdmissionCheck({ db, policy, now, timeZone: settings.timeZone }), (r) => `${r.rules} rules, ${r.findings} findings; ${r.opened} opened, ${r.reopened} reopened, ${r.resolved} resolved`) },
     { name: 'weekly-digest', cron: settings.digestCron, at: task(settings.digestCron), run: weeklyDigest },
-    ...(alerts ? [{ name: 'alerts', cron: alertsCron, at: task(alertsCron), run: alertsRun }] : []),
+    { name: 'alerts', cron: alertsCron, at: task(alertsCron), run: alertsRun },
   ];
   return { jobs, digest };
 }

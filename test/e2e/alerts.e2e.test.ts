@@ -6,7 +6,7 @@ import { openDb } from '../../lib/db';
 import { HAS_CHROMIUM, launchChromium } from '../helpers/browser';
 import { USERS, signInPage } from './setup';
 
-/** The class page's tracker link (set, refused, cleared; read-only for viewers) and Settings → Alerts. */
+/** The class page's tracker link (set, refused, cleared; read-only for viewers) and Settings → Alerts (channels: admins only). */
 let browser: Browser;
 const base = () => inject('baseUrl');
 const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'pages');
@@ -69,6 +69,48 @@ describe.skipIf(!HAS_CHROMIUM)('alerts in the dashboard', () => {
     expect(await section.textContent()).toContain('No alerts file (ROLLSCOPE_ALERTS_FILE)');
     await section.scrollIntoViewIfNeeded();
     await shot(page, 'settings-alerts');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an admin adds a webhook channel (listed by host only) and removes it; a bad URL is refused naming the field', async () => {
+    const { page, errors } = await signInPage(browser, base(), USERS.admin);
+    await page.goto(`${base()}/settings`);
+    const form = page.getByRole('form', { name: 'Add an alert channel' });
+    const name = `e2e-${Date.now().toString(36)}`;
+    // React resets the form after each action: fill every field each time.
+    const submit = async (url: string) => {
+      await form.locator('select[name=owner]').selectOption('build');
+      await form.locator('select[name=kind]').selectOption('webhook');
+      await form.locator('input[name=name]').fill(name);
+      // The browser's own URL check is bypassed to reach the server's.
+      await form.locator('input[name=url]').evaluate((el) => el.setAttribute('type', 'text'));
+      await form.locator('input[name=url]').fill(url);
+      await form.getByRole('button', { name: 'Add channel' }).click();
+    };
+    await submit('ftp://hooks.e2e.example.com/x');
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('url: must be an http(s) URL');
+    await submit('https://hooks.e2e.example.com/services/T1/B1/E2ESECRET');
+    await expect.poll(() => form.getByRole('status').textContent()).toBe(`Added build/${name}: webhook at hooks.e2e.example.com.`);
+    await page.reload();
+    const row = page.locator(`tr[data-channel="build/${name}"]`);
+    expect(await row.textContent()).toContain('webhook at hooks.e2e.example.com');
+    expect(await row.textContent()).toContain(`by ${USERS.admin}`);
+    // Neither the HTML nor the React payload carries the secret URL.
+    expect(await page.content()).not.toContain('E2ESECRET');
+    await row.scrollIntoViewIfNeeded();
+    await shot(page, 'settings-alert-channel-added');
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.locator(`tr[data-channel="build/${name}"]`).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Alerts' }).textContent()).toContain(`build/${name} (webhook at hooks.e2e.example.com) by ${USERS.admin}`);
+    await shot(page, 'settings-alert-channel-removed');
+    for (const who of [USERS.viewer, USERS.engineer]) {
+      const other = await signInPage(browser, base(), who);
+      await other.page.goto(`${base()}/settings`);
+      expect(await other.page.getByRole('form', { name: 'Add an alert channel' }).count()).toBe(0);
+      expect(await other.page.locator('tr[data-channel]').count()).toBe(0);
+      await other.page.close();
+    }
     expect(errors).toEqual([]);
     await page.close();
   });
