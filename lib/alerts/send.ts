@@ -52,7 +52,7 @@ async function postJson(url: string, body: unknown, alertId: string, deps: SendD
     const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.name);
     throw new ChannelError(`POST to ${host}: ${why}`);
   }
-  // The body is drained but not echoed: receivers may reflect the request, secrets included.
-  await response.arrayBuffer().catch(() => undefined);
+  // The body is not read (a receiver could stream without end) nor echoed (it may reflect secrets).
+  await response.body?.cancel().catch(() => undefined);
   if (!response.ok) throw new ChannelError(`POST to ${host}: HTTP ${response.status}`);
 }

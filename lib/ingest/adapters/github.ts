@@ -67,7 +67,7 @@ export function recordOfWorkflowJob(p: WorkflowJobPayload, stages: StageMap): Ad
   const j = p.workflow_job;
   const stage = stages.map(j.name);
   if (!stage) return reject('stage', `job "${j.name}" maps to no stage of the chain (add a stageMap rule to the chain file)`, j);
-  const status = GITHUB_STATUS[j.conclusion ?? ''];
+  const status = Object.hasOwn(GITHUB_STATUS, j.conclusion ?? '') ? GITHUB_STATUS[j.conclusion ?? ''] : undefined;
   if (!status) return reject('status', `conclusion "${j.conclusion ?? 'null'}" of job "${j.name}" is not one Rollscope knows`, j);
   const startedAt = isoOf(j.started_at);
   if (!startedAt) return reject('startedAt', `job "${j.name}" has no readable started_at (${JSON.stringify(j.started_at ?? null)})`, j);

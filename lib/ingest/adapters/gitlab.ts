@@ -110,8 +110,8 @@ export function recordOfGitlabJob(j: Job, stages: StageMap): AdaptedJob {
 }
 
 function adaptJobs(project: string, jobs: Job[], stages: StageMap): Adapted {
-  const finished = jobs.filter((j) => j.status in GITLAB_STATUS);
-  const notFinished = jobs.filter((j) => !(j.status in GITLAB_STATUS)).map((j) => `job ${j.id} "${j.name}" is ${j.status}`);
+  const finished = jobs.filter((j) => Object.hasOwn(GITLAB_STATUS, j.status));
+  const notFinished = jobs.filter((j) => !Object.hasOwn(GITLAB_STATUS, j.status)).map((j) => `job ${j.id} "${j.name}" is ${j.status}`);
   return { source: `gitlab:${project}`, jobs: finished.map((j) => recordOfGitlabJob(j, stages)), notFinished };
 }
 

@@ -9,10 +9,15 @@ import {
   NotConfiguredError, answerAdapted, hmacSha256Matches, loadStageMap, parseJsonBody, secretsEqual, type Adapted, type WebhookDeps,
 } from './webhook';
 
+/** GitHub caps webhook payloads at 25 MB; a workflow_job or GitLab job delivery is a few KB. */
+const HOOK_MAX_BYTES = 25 * 1024 * 1024;
+
 type HookDeps = WebhookDeps & { settings: WebhookDeps['settings'] & Pick<Settings, 'githubWebhookSecret' | 'gitlabWebhookToken'> };
 
 type HookSpec = {
-  /** Throws when the delivery is not authentic (or the endpoint is not configured). */
+  /** Throws when the endpoint is not configured or the headers alone refuse it: before any body is read. */
+  admit: (request: Request) => void;
+  /** Throws when the delivery is not authentic. */
   verify: (request: Request, body: Buffer) => void;
   eventHeader: string;
   adapt: (event: string, payload: unknown, stages: StageMap) => Adapted;
@@ -26,7 +31,8 @@ type HookSpec = {
  */
 async function handleHook(request: Request, deps: HookDeps, spec: HookSpec): Promise<Response> {
   try {
-    const body = await readBody(request, deps.settings.maxBodyBytes);
+    spec.admit(request);
+    const body = await readBody(request, Math.min(deps.settings.maxBodyBytes, HOOK_MAX_BYTES));
     spec.verify(request, body);
     const event = request.headers.get(spec.eventHeader)?.trim();
     if (!event) throw new ValidationError(`the ${spec.eventHeader} header is missing: it names the event`);
@@ -46,10 +52,11 @@ async function handleHook(request: Request, deps: HookDeps, spec: HookSpec): Pro
 export function handleGithubHook(request: Request, deps: HookDeps): Promise<Response> {
   return handleHook(request, deps, {
     eventHeader: 'x-github-event',
+    admit: () => {
+      if (!deps.settings.githubWebhookSecret) throw new NotConfiguredError('GitHub', 'GITHUB_WEBHOOK_SECRET');
+    },
     verify: (req, body) => {
-      const secret = deps.settings.githubWebhookSecret;
-      if (!secret) throw new NotConfiguredError('GitHub', 'GITHUB_WEBHOOK_SECRET');
-      if (!hmacSha256Matches(secret, body, req.headers.get('x-hub-signature-256'))) {
+      if (!hmacSha256Matches(deps.settings.githubWebhookSecret!, body, req.headers.get('x-hub-signature-256'))) {
         const why = 'missing or invalid X-Hub-Signature-256: it must be the HMAC-SHA256 of the body with the configured secret';
         throw new UnauthorizedError(why, false);
       }
@@ -62,7 +69,9 @@ export function handleGithubHook(request: Request, deps: HookDeps): Promise<Resp
 export function handleGitlabHook(request: Request, deps: HookDeps): Promise<Response> {
   return handleHook(request, deps, {
     eventHeader: 'x-gitlab-event',
-    verify: (req) => {
+    // The token is a header: checked before the body is read, so strangers cannot make the server buffer one.
+    verify: () => undefined,
+    admit: (req) => {
       const token = deps.settings.gitlabWebhookToken;
       if (!token) throw new NotConfiguredError('GitLab', 'GITLAB_WEBHOOK_TOKEN');
       if (!secretsEqual(req.headers.get('x-gitlab-token') ?? '', token)) {

@@ -11,7 +11,18 @@ type Numbered = { record: { id?: string; rollout: string; stage: string; started
 type Run = { key: string; startedAt: number; attempt?: number };
 
 const groupOf = (r: { rollout: string; stage: string }) => `${r.rollout}\u0000${r.stage}`;
-const before = (a: Run, b: Run) => a.startedAt < b.startedAt || (a.startedAt === b.startedAt && a.key < b.key);
+const byStart = (a: Run, b: Run) => a.startedAt - b.startedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** Each run's place in its group by start (then key), counted once per group: runs started before it. */
+function rankIn(ranks: Map<string, Map<string, number>>, name: string, group: Map<string, Run>): Map<string, number> {
+  let rank = ranks.get(name);
+  if (!rank) {
+    const sorted = [...group.values()].filter((r) => !Number.isNaN(r.startedAt)).sort(byStart);
+    rank = new Map(sorted.map((r, i) => [r.key, i]));
+    ranks.set(name, rank);
+  }
+  return rank;
+}
 // Rollouts per lookup: far below either database's limit on bound parameters.
 const LOOKUP_CHUNK = 500;
 
@@ -24,7 +35,9 @@ async function storedRuns(db: Db, rollouts: string[]): Promise<Map<string, Run[]
     });
     for (const row of rows) {
       const group = groupOf({ rollout: row.rolloutId, stage: row.stageKey });
-      byGroup.set(group, [...(byGroup.get(group) ?? []), { key: row.key, startedAt: row.startedAt.getTime(), attempt: row.attempt }]);
+      const list = byGroup.get(group) ?? [];
+      list.push({ key: row.key, startedAt: row.startedAt.getTime(), attempt: row.attempt });
+      byGroup.set(group, list);
     }
   }
   return byGroup;
@@ -46,6 +59,7 @@ export async function numberAttempts(db: Db, items: readonly Numbered[]): Promis
     const group = groupOf(item.record);
     if (!runs.get(group)?.has(item.record.id!)) add(group, { key: item.record.id!, startedAt: Date.parse(item.record.startedAt) });
   }
+  const ranks = new Map<string, Map<string, number>>();
   for (const item of open) {
     const group = runs.get(groupOf(item.record))!;
     const self = group.get(item.record.id!)!;
@@ -54,9 +68,8 @@ export async function numberAttempts(db: Db, items: readonly Numbered[]): Promis
       item.record.attempt = self.attempt;
       continue;
     }
-    let earlier = 0;
-    for (const run of group.values()) if (run.key !== self.key && before(run, self)) earlier += 1;
     // A start time the record schema refuses is quarantined there; the number does not matter then.
-    item.record.attempt = Number.isNaN(self.startedAt) ? 1 : Math.min(earlier + 1, 1000);
+    const earlier = Number.isNaN(self.startedAt) ? 0 : rankIn(ranks, groupOf(item.record), group).get(self.key)!;
+    item.record.attempt = Math.min(earlier + 1, 1000);
   }
 }

@@ -14,6 +14,8 @@ export const OTLP_CONTENT_TYPES: Record<string, OtlpEncoding> = { 'application/x
 
 /** Spans per request: far more than one pipeline run exports, few enough to map in memory. */
 export const MAX_SPANS = 50_000;
+/** Bytes of one request after gunzip: OTLP exporters send batches of a few MiB at most (the SDK: 512 spans). */
+export const OTLP_MAX_DECODED_BYTES = 8 * 1024 * 1024;
 const MAX_ATTRIBUTES = 1_000;
 const MAX_EVENTS = 1_000;
 /** Arrays and key-value lists kept as text: more than a record attribute holds, so nothing huge is built. */
@@ -147,6 +149,14 @@ export function spansOf(body: unknown): { spans: OtlpSpan[]; undecoded: Undecode
   return { spans, undecoded };
 }
 
+function checkSpanCount(message: Record<string, unknown>): void {
+  let count = 0;
+  for (const rs of (message.resourceSpans ?? []) as { scopeSpans?: { spans?: unknown[] }[] }[]) {
+    for (const scope of rs.scopeSpans ?? []) count += scope.spans?.length ?? 0;
+  }
+  if (count > MAX_SPANS) throw new ValidationError(`more than ${MAX_SPANS} spans in one request; export smaller batches`);
+}
+
 const base64ToHex = (value: unknown) => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('hex') : value);
 
 /** The body's bytes (gunzipped when Content-Encoding is gzip, within the byte limit) as a request object. */
@@ -162,8 +172,12 @@ export function decodeBody(body: Buffer, encoding: OtlpEncoding, contentEncoding
   let object: Record<string, unknown>;
   try {
     // Both recurse into nested attribute values: a body nested past the stack is malformed too.
-    object = REQUEST.toObject(REQUEST.decode(bytes), { longs: String, bytes: String, enums: Number, defaults: false });
+    const message = REQUEST.decode(bytes);
+    // Counted before the second, larger copy (toObject): tiny spans must not multiply memory.
+    checkSpanCount(message);
+    object = REQUEST.toObject(message, { longs: String, bytes: String, enums: Number, defaults: false });
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new ValidationError(`body is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
   }
   for (const rs of (object.resourceSpans ?? []) as { scopeSpans?: { spans?: Record<string, unknown>[] }[] }[]) {

@@ -5,7 +5,7 @@ import { errorResponse, HttpError } from '../../errors';
 import { readBody } from '../http';
 import { IngestAbortedError } from '../ingest';
 import { prepareIngest } from '../sources';
-import { decodeBody, OTLP_CONTENT_TYPES } from './otlp-decode';
+import { decodeBody, OTLP_CONTENT_TYPES, OTLP_MAX_DECODED_BYTES } from './otlp-decode';
 import { encodeResponse } from './otlp-proto';
 import { ingestOtlpRequest } from './otlp-ingest';
 import { loadChainStageMap } from './chain-stage-map';
@@ -34,7 +34,8 @@ export async function handleOtlpTracesRequest(request: Request, deps: Deps): Pro
     const encoding = OTLP_CONTENT_TYPES[type];
     if (!encoding) throw new UnsupportedMediaTypeError(type);
     const body = await readBody(request, deps.settings.maxBodyBytes);
-    const decoded = decodeBody(body, encoding, request.headers.get('content-encoding'), deps.settings.maxBodyBytes);
+    // Decoded OTLP is objects many times its size: its own cap, well under the generic body limit.
+    const decoded = decodeBody(body, encoding, request.headers.get('content-encoding'), Math.min(deps.settings.maxBodyBytes, OTLP_MAX_DECODED_BYTES));
     const target = await prepareIngest(deps.db, deps.settings);
     const stageMap = loadChainStageMap(deps.settings.chainFile);
     const { summary } = await ingestOtlpRequest(target, { source: `otlp:${tokenName}`, request: decoded, stageMap });

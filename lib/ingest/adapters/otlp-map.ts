@@ -97,12 +97,12 @@ export function mapSpan(s: OtlpSpan, stages: StageMap): MappedSpan {
   const result = text(s.attrs[A.taskResult]);
   let status: 'succeeded' | 'failed' | 'skipped';
   if (result !== undefined) {
-    const known = RESULTS[result.toLowerCase()];
+    const known = Object.hasOwn(RESULTS, result.toLowerCase()) ? RESULTS[result.toLowerCase()] : undefined;
     if (!known) return reject(s, A.taskResult, `"${result}" is not a task run result (${Object.keys(RESULTS).join(', ')})`);
     status = known;
   } else status = s.status.code === 2 ? 'failed' : 'succeeded';
   const envName = pick(s, A.env);
-  const env = envName === undefined ? undefined : ENVS[envName.toLowerCase()];
+  const env = envName === undefined || !Object.hasOwn(ENVS, envName.toLowerCase()) ? undefined : ENVS[envName.toLowerCase()];
   if (envName !== undefined && !env) {
     return reject(s, A.env, `"${envName}" is not an environment Rollscope knows (${Object.keys(ENVS).join(', ')})`);
   }

@@ -63,6 +63,11 @@ describe('mapSpan: CI/CD spans onto records', () => {
     expect(task('lint')).toMatchObject({ kind: 'reject', field: 'cicd.pipeline.task.name', reason: expect.stringContaining('"lint" maps to no stage') });
     expect(task('image-build', { 'cicd.pipeline.task.run.result': 'meh' })).toMatchObject({ kind: 'reject', field: 'cicd.pipeline.task.run.result' });
     expect(task('image-build', { 'deployment.environment.name': 'mars' })).toMatchObject({ kind: 'reject', field: 'deployment.environment.name' });
+    // Names of Object.prototype members are not results or environments either.
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(task('image-build', { 'cicd.pipeline.task.run.result': name })).toMatchObject({ kind: 'reject', field: 'cicd.pipeline.task.run.result' });
+      expect(task('image-build', { 'deployment.environment.name': name })).toMatchObject({ kind: 'reject', field: 'deployment.environment.name' });
+    }
     expect(task('image-build', {}, { resource: {} })).toMatchObject({ kind: 'reject', field: 'service.name' });
   });
 
