@@ -120,14 +120,15 @@ export async function setPasswordWithLink(db: Db, input: LinkAttempt & { passwor
     const used = await tx.signInLink.updateMany({ where: unused, data: { usedAt: now } });
     const owner = await tx.user.findUniqueOrThrow({ where: { id: link.userId } });
     if (used.count === 0) throw new SignInLinkError('used');
-    if (owner.disabledAt) throw new SignInLinkError('disabled');
+    // Checked before anything changes: a refused link leaves the password and the link as they were.
+    if (owner.disabledAt || !isRole(owner.role)) throw new SignInLinkError('disabled');
     await tx.user.update({ where: { id: owner.id }, data: { passwordHash, passwordSetAt: now } });
     await tx.session.deleteMany({ where: { userId: owner.id } });
     await tx.signInLink.deleteMany({ where: { userId: owner.id, usedAt: null } });
     await recordUserChange(tx, owner.id, 'password', { via: 'sign-in link' }, { actor: owner.email, now });
     return owner;
   });
-  if (!isRole(user.role)) throw new SignInLinkError('disabled');
+  if (!isRole(user.role)) throw new SignInLinkError('disabled'); // narrowed above; here for the type
   await recordSignInSuccess(db, attemptId);
   const session = await createSession(db, user.id, now);
   return { ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
