@@ -1,6 +1,7 @@
 import { getDb } from '../../lib/db';
 import { getSettings } from '../../lib/env';
 import { formatCount, formatDay, formatGainEvidence, formatInterval, formatPercent, formatPointChange, formatPoints } from '../../lib/format';
+import { formatTrendWeek } from '../../lib/format-trend';
 import { countScale, percentScale, type ChartScale } from '../../lib/metrics/chart-scale';
 import { getKpis, type KpiClass, type KpiWeek } from '../../lib/metrics/kpis';
 import { getOverview } from '../../lib/metrics/overview';
@@ -17,7 +18,7 @@ export const dynamic = 'force-dynamic';
 type TileTrend = { points: TrendChartPoint[]; unit: TrendUnit; target: number | null; scale: ChartScale; yLabel: string };
 type Tile = { label: string; value: string; detail: string; trend?: TileTrend; bad?: boolean };
 
-const weekLabel = (w: KpiWeek) => (w.days < 7 ? `${w.week} (${w.days} of 7 days)` : w.week);
+const weekLabel = (w: KpiWeek) => formatTrendWeek({ week: w.week, days: w.days, inProgress: w.days < 7 });
 
 function kpiTile(label: string, weeks: KpiWeek[], pick: (w: KpiWeek) => number | null, target: number): Tile {
   const current = weeks.at(-1);

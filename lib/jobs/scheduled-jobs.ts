@@ -11,6 +11,7 @@ import { deliveredWord, type Mailer } from '../mail/mailer';
 import { weekJustEnding } from '../time/iso-week';
 import type { Backoff } from './backoff';
 import { recordLeasedJobRun } from './job-runs';
+import type { ScheduledJobName } from './job-names';
 import { withLock } from './lock';
 import { validateSchedule } from './schedule';
 import type { SchedulerSettings } from './scheduler';
@@ -20,7 +21,7 @@ export type Attempt = { trigger: 'schedule' | 'retry'; scheduledAt: Date };
 // 'busy': another process holds the digest's lease, maybe for another week; look again next minute.
 // 'deferred': nothing to do here (the digest's own retry plan in the database takes over).
 export type RunResult = 'busy' | 'deferred' | void;
-export type Job = { name: string; cron: string; at: ScheduledTask; run: (now: Date, attempt: Attempt) => Promise<RunResult> };
+export type Job = { name: ScheduledJobName; cron: string; at: ScheduledTask; run: (now: Date, attempt: Attempt) => Promise<RunResult> };
 type Ctx = { db: Db; mailer: Mailer; settings: SchedulerSettings & Partial<AlertsJobSettings>; log: (line: string) => void; retry?: DigestDeps['retry']; backoff: Backoff; clock: () => Date; retryWindowMs: number };
 
 export const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');

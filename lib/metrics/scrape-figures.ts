@@ -2,6 +2,7 @@ import { getChain } from '../chain/sync';
 import type { Db } from '../db';
 import { OPEN_STATUSES } from '../places/violations';
 import { addDays, dayInZone } from '../time/day';
+import { SCHEDULED_JOB_NAMES } from '../jobs/job-names';
 
 /**
  * What GET /metrics reports, read at scrape time from rollups and small indexed tables (never a
@@ -11,8 +12,6 @@ import { addDays, dayInZone } from '../time/day';
  */
 export const DAY_WINDOWS = [{ window: 'today', days: 1 }, { window: '7d', days: 7 }] as const;
 export const TIME_WINDOWS = [{ window: '24h', ms: 24 * 3600_000 }, { window: '7d', ms: 7 * 24 * 3600_000 }] as const;
-/** The scheduler's jobs (lib/jobs/scheduled-jobs.ts): listed even before their first run, so "never ran" can alert. */
-export const SCHEDULED_JOBS = ['inbox-import', 'admission-check', 'weekly-digest'] as const;
 /** Error classes still to be dealt with; resolved, ignored and merged ones are not counted. */
 export const OPEN_CLASS_STATUSES = ['open', 'acknowledged'];
 /** The label value for figures with no owner (or whose owner belongs to no team). */
@@ -117,7 +116,8 @@ async function jobFigures(db: Db, now: Date) {
   const week = TIME_WINDOWS[1];
   const since = new Date(now.getTime() - week.ms);
   const runs = await db.prisma.jobRun.groupBy({ by: ['job', 'status'], where: { startedAt: { gte: since } }, _count: { _all: true } });
-  const jobs = [...new Set([...SCHEDULED_JOBS, ...runs.map((r) => r.job)])].sort();
+  // Every scheduled job is listed even before its first run, so "never ran" can alert.
+  const jobs = [...new Set([...SCHEDULED_JOB_NAMES, ...runs.map((r) => r.job)])].sort();
   const jobRuns: Sample[] = [];
   for (const job of jobs) {
     for (const status of ['running', 'succeeded', 'failed']) {

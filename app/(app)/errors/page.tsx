@@ -4,6 +4,7 @@ import { loadCategoryConfig } from '../../../lib/classify/rules';
 import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
 import { formatCount } from '../../../lib/format';
+import { formatTrendWeek } from '../../../lib/format-trend';
 import { paramsOrThrow } from '../../../lib/http/params';
 import { dayInZone } from '../../../lib/time/day';
 import { weekDays, weekJustEnding, weekOfInstant } from '../../../lib/time/iso-week';
@@ -36,7 +37,7 @@ function RankingState({ list, timeZone }: { list: ClassList; timeZone: string })
 function weekLabel(week: string, now: number, timeZone: string): string {
   if (week !== weekOfInstant(now, timeZone)) return week;
   const today = dayInZone(now, timeZone);
-  return `${week} (in progress, ${weekDays(week).filter((d) => d <= today).length} of 7 days)`;
+  return formatTrendWeek({ week, days: weekDays(week).filter((d) => d <= today).length, inProgress: true });
 }
 
 /** What the list shows and how it is ordered. */

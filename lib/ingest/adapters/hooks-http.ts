@@ -1,12 +1,14 @@
 import type { Settings } from '../../env';
 import { UnauthorizedError, ValidationError, errorResponse } from '../../errors';
+import { sameSecret } from '../../auth/ingest-tokens';
 import { readBody } from '../http';
+import { loadChainStageMap } from './chain-stage-map';
 import { IngestAbortedError } from '../ingest';
 import { adaptGithubEvent } from './github';
 import { adaptGitlabEvent } from './gitlab';
 import type { StageMap } from './stage-map';
 import {
-  NotConfiguredError, answerAdapted, hmacSha256Matches, loadStageMap, parseJsonBody, secretsEqual, type Adapted, type WebhookDeps,
+  NotConfiguredError, answerAdapted, hmacSha256Matches, parseJsonBody, type Adapted, type WebhookDeps,
 } from './webhook';
 
 /** GitHub caps webhook payloads at 25 MB; a workflow_job or GitLab job delivery is a few KB. */
@@ -37,7 +39,7 @@ async function handleHook(request: Request, deps: HookDeps, spec: HookSpec): Pro
     const event = request.headers.get(spec.eventHeader)?.trim();
     if (!event) throw new ValidationError(`the ${spec.eventHeader} header is missing: it names the event`);
     const payload = parseJsonBody(body);
-    const adapted = spec.adapt(event, payload, await loadStageMap(deps));
+    const adapted = spec.adapt(event, payload, loadChainStageMap(deps.settings.chainFile));
     return await answerAdapted(deps, event, adapted);
   } catch (error) {
     // The database failed mid-way: what was stored stays; GitHub and GitLab redeliveries are then duplicates.
@@ -74,7 +76,7 @@ export function handleGitlabHook(request: Request, deps: HookDeps): Promise<Resp
     admit: (req) => {
       const token = deps.settings.gitlabWebhookToken;
       if (!token) throw new NotConfiguredError('GitLab', 'GITLAB_WEBHOOK_TOKEN');
-      if (!secretsEqual(req.headers.get('x-gitlab-token') ?? '', token)) {
+      if (!sameSecret(req.headers.get('x-gitlab-token') ?? '', token)) {
         throw new UnauthorizedError('missing or invalid X-Gitlab-Token: it must be the secret token configured on the webhook', false);
       }
     },

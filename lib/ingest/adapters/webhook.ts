@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import type { Db } from '../../db';
 import type { Settings } from '../../env';
@@ -8,8 +8,6 @@ import { ingestLines, type IngestSummary } from '../ingest';
 import type { ParsedLine } from '../parse';
 import type { IngestRecordInput } from '../record';
 import { prepareIngest } from '../sources';
-import { loadChainStageMap } from './chain-stage-map';
-import type { StageMap } from './stage-map';
 
 /**
  * What the CI webhook adapters (github.ts, gitlab.ts) share: one job of a payload becomes a record
@@ -30,13 +28,6 @@ export class NotConfiguredError extends HttpError {
   constructor(what: string, setting: string) {
     super(404, `${what} webhooks are not configured: set ${setting} to the secret configured on the webhook`);
   }
-}
-
-/** Constant-time equality of two secrets of any length (both hashed first, so the lengths leak nothing either). */
-export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 /** GitHub's `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`, checked in constant time. */
@@ -84,10 +75,6 @@ export function envOfEnvironment(name: string | null | undefined, tier?: string 
   return 'online';
 }
 
-/** The stage map of the configured chain file (lib/ingest/adapters/chain-stage-map.ts). */
-export async function loadStageMap(deps: WebhookDeps): Promise<StageMap> {
-  return loadChainStageMap(deps.settings.chainFile);
-}
 
 export type WebhookAnswer = { event: string; summary: IngestSummary; notFinished: string[] };
 

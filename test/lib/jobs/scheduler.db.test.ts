@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDb } from '../../../lib/db';
 import { getDigestWeekSummary } from '../../../lib/digest/list-digests';
 import { createScheduler, findMissedDigest } from '../../../lib/jobs/scheduler';
+import { RETRY_BACKOFF } from '../../../lib/jobs/backoff';
+import { SCHEDULED_JOB_NAMES } from '../../../lib/jobs/job-names';
+import { createScheduledJobs } from '../../../lib/jobs/scheduled-jobs';
 import { createMailer } from '../../../lib/mail/mailer';
 import { EXPECTED_KIND, type TestDb } from '../../helpers/db';
 import { ALL_RECIPIENTS, WEEK, createDigestDb, digestSettings } from '../../helpers/digest-fixture';
@@ -36,6 +39,12 @@ describe('the scheduler, with a controlled clock', () => {
     expect(await t.db.prisma.digestRun.findMany({ select: { week: true, trigger: true, status: true } })).toEqual([{ week: '2026-W47', trigger: 'schedule', status: 'succeeded' }]);
     const job = await t.db.prisma.jobRun.findFirstOrThrow({ where: { job: 'weekly-digest' } });
     expect(job).toMatchObject({ status: 'succeeded' });
+  });
+
+  it(`schedules exactly the jobs /metrics reports on (${EXPECTED_KIND})`, async () => {
+    const { t, settings, mailer } = await setup();
+    const { jobs } = createScheduledJobs({ db: t.db, mailer, settings, log: () => undefined, backoff: RETRY_BACKOFF, clock: () => new Date(), retryWindowMs: 1 });
+    expect(jobs.map((j) => j.name).sort()).toEqual([...SCHEDULED_JOB_NAMES].sort());
   });
 
   it(`logs a digest written to the outbox folder as "written to outbox", never as sent (${EXPECTED_KIND})`, async () => {

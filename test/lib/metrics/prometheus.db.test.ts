@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics, METRIC_NAMES } from '../../../lib/metrics/prometheus';
-import { NO_OWNER, SCHEDULED_JOBS } from '../../../lib/metrics/scrape-figures';
+import { SCHEDULED_JOB_NAMES as SCHEDULED_JOBS } from '../../../lib/jobs/job-names';
+import { NO_OWNER } from '../../../lib/metrics/scrape-figures';
 import { addDays } from '../../../lib/time/day';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { parsePrometheusText, valueOf } from '../../helpers/prometheus-text';

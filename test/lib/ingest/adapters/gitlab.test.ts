@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../lib/errors';
 import { adaptGitlabEvent, GITLAB_STATUS } from '../../../../lib/ingest/adapters/gitlab';
-import { isoOf, secretsEqual } from '../../../../lib/ingest/adapters/webhook';
+import { sameSecret } from '../../../../lib/auth/ingest-tokens';
+import { isoOf } from '../../../../lib/ingest/adapters/webhook';
 import { ingestRecordSchema } from '../../../../lib/ingest/record';
 import { exampleStageMap, gitlabJobHook, gitlabPipelineHook } from './hook-fixtures';
 
@@ -89,8 +90,8 @@ describe('GitLab times and tokens', () => {
   });
 
   it('compares tokens of any length', () => {
-    expect(secretsEqual('s3cret', 's3cret')).toBe(true);
-    expect(secretsEqual('s3cre', 's3cret')).toBe(false);
-    expect(secretsEqual('', 's3cret')).toBe(false);
+    expect(sameSecret('s3cret', 's3cret')).toBe(true);
+    expect(sameSecret('s3cre', 's3cret')).toBe(false);
+    expect(sameSecret('', 's3cret')).toBe(false);
   });
 });
