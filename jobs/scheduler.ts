@@ -6,6 +6,7 @@
 // At start: a digest missed while down is sent, and failed jobs and unsent digests are retried.
 import { getDb } from '../lib/db';
 import { getSettings } from '../lib/env';
+import { releaseHeldLeases } from '../lib/jobs/lock';
 import { createScheduler } from '../lib/jobs/scheduler';
 import { createMailer } from '../lib/mail/mailer';
 
@@ -20,9 +21,13 @@ try {
 }
 await scheduler.start();
 
+// The job in progress may finish (STOP_GRACE_MS); leases still held then are released, so the
+// other scheduler takes over at once instead of after their expiry.
 const stop = async () => {
   log('scheduler stopping');
   await scheduler.stop();
+  const released = await releaseHeldLeases();
+  if (released > 0) log(`released ${released} lease(s) of a job that had not finished`);
   await (await getDb()).close();
   process.exit(0);
 };

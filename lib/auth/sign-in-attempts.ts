@@ -1,4 +1,3 @@
-import { Mutex } from 'async-mutex';
 import type { Db } from '../db';
 import {
   decideSignIn, describeRefusal, lookbackMs, SIGN_IN_POLICY, TooManySignInsError, type AttemptRecord, type SignInOutcome, type ThrottlePolicy, type ThrottleRule,
@@ -15,11 +14,22 @@ const MAX_EMAIL_CHARS = 320;
 const MAX_CLIENT_CHARS = 64;
 
 /**
- * Deciding and recording happen under one lock, so a burst of parallel attempts cannot all read the
- * log before any of them is written. One web server process serves the dashboard; several would each
- * need this lock in the database instead.
+ * Deciding and recording happen in one transaction that takes turns with every other attempt on
+ * the same account or client address — in this process and in every other web server on the
+ * database — so a burst of parallel attempts cannot all read the log before any of them is
+ * written. SQLite's transactions take the file's write lock up front (lib/sqlite-adapter.ts);
+ * on PostgreSQL the transaction takes an advisory lock per account and per address, always the
+ * account's first, so two attempts never wait for each other in a circle.
  */
-const admission = new Mutex();
+type Tx = Parameters<Parameters<Db['prisma']['$transaction']>[0]>[0];
+const LOCK_SPACE = { account: 1, client: 2 } as const;
+
+async function takeTurn(db: Db, tx: Tx, key: AttemptKey): Promise<void> {
+  if (db.kind !== 'postgresql') return;
+  for (const [space, value] of [[LOCK_SPACE.account, key.email], [LOCK_SPACE.client, key.client]] as const) {
+    await tx.$queryRawUnsafe('SELECT 1 AS taken FROM pg_advisory_xact_lock($1::int4, hashtext($2))', space, value);
+  }
+}
 const lastPruned = new WeakMap<Db, number>();
 
 export type AttemptKey = { email: string; client: string };
@@ -32,8 +42,8 @@ export function attemptKey(email: string, client: string): AttemptKey {
 type Filter = { email: string } | { client: string };
 
 /** The newest `take` attempts under a rule, of the given outcomes. */
-async function recentAttempts(db: Db, filter: Filter, rule: ThrottleRule, now: Date, take: number, outcomes: SignInOutcome[]): Promise<AttemptRecord[]> {
-  const rows = await db.prisma.signInAttempt.findMany({
+async function recentAttempts(tx: Tx, filter: Filter, rule: ThrottleRule, now: Date, take: number, outcomes: SignInOutcome[]): Promise<AttemptRecord[]> {
+  const rows = await tx.signInAttempt.findMany({
     where: { ...filter, at: { gt: new Date(now.getTime() - lookbackMs(rule)), lte: now }, outcome: { in: outcomes } },
     orderBy: { at: 'desc' },
     take,
@@ -42,8 +52,8 @@ async function recentAttempts(db: Db, filter: Filter, rule: ThrottleRule, now: D
   return rows.map((r) => ({ at: r.at, outcome: r.outcome as SignInOutcome }));
 }
 
-async function recordAttempt(db: Db, key: AttemptKey, outcome: SignInOutcome, at: Date): Promise<number> {
-  const row = await db.prisma.signInAttempt.create({ data: { email: key.email, client: key.client, outcome, at }, select: { id: true } });
+async function recordAttempt(tx: Tx, key: AttemptKey, outcome: SignInOutcome, at: Date): Promise<number> {
+  const row = await tx.signInAttempt.create({ data: { email: key.email, client: key.client, outcome, at }, select: { id: true } });
   return row.id;
 }
 
@@ -54,18 +64,19 @@ async function recordAttempt(db: Db, key: AttemptKey, outcome: SignInOutcome, at
  */
 export async function admitSignIn(db: Db, key: AttemptKey, now: Date, policy: ThrottlePolicy = SIGN_IN_POLICY): Promise<number> {
   await pruneSignInAttemptsHourly(db, now);
-  return admission.runExclusive(async () => {
-    const [account, client] = await Promise.all([
-      // The newest lockFailures failures show a current lock (none is admitted after it), the one more
-      // row the success that resets an account; locked rows never count.
-      recentAttempts(db, { email: key.email }, policy.account, now, policy.account.lockFailures + 1, ['failed', 'succeeded']),
-      recentAttempts(db, { client: key.client }, policy.client, now, policy.client.lockFailures, ['failed']),
-    ]);
+  const admitted = await db.prisma.$transaction(async (tx) => {
+    await takeTurn(db, tx, key);
+    // The newest lockFailures failures show a current lock (none is admitted after it), the one more
+    // row the success that resets an account; locked rows never count.
+    const account = await recentAttempts(tx, { email: key.email }, policy.account, now, policy.account.lockFailures + 1, ['failed', 'succeeded']);
+    const client = await recentAttempts(tx, { client: key.client }, policy.client, now, policy.client.lockFailures, ['failed']);
     const decision = decideSignIn({ account, client, now, policy });
-    if (decision.allowed) return recordAttempt(db, key, 'failed', now);
-    await recordAttempt(db, key, 'locked', now);
-    throw new TooManySignInsError(describeRefusal(decision, now), decision.until);
+    return { decision, id: await recordAttempt(tx, key, decision.allowed ? 'failed' : 'locked', now) };
   });
+  // Thrown after the commit: the refusal stays in the log.
+  const { decision } = admitted;
+  if (!decision.allowed) throw new TooManySignInsError(describeRefusal(decision, now), decision.until);
+  return admitted.id;
 }
 
 export async function recordSignInSuccess(db: Db, attemptId: number): Promise<void> {

@@ -7,7 +7,13 @@ import { isLockHeld } from './lock';
  * the next attempt is, and which scheduled occurrence it retries. Kept in memory while the
  * scheduler runs, and rebuilt at start from JobRun, so a restart does not forget a failed job.
  */
-export type JobRetry = { failures: number; nextAt: number; scheduledAt: number };
+export type JobRetry = {
+  failures: number;
+  nextAt: number;
+  scheduledAt: number;
+  /** Not a failure of ours: another scheduler had the occurrence; look whether it finished (or died). */
+  takeover?: boolean;
+};
 
 /** The retry after one more failure of the attempt at `scheduledAt`. */
 export function nextRetry(prev: JobRetry | undefined, failedAt: number, scheduledAt: number, backoff: Backoff): JobRetry {

@@ -86,6 +86,16 @@ export async function acquireLock(db: Db, name: string, opts: LeaseOptions = {})
   return ours ? startLease(db, { name, holder, ttlMs, clock, heartbeatMs: opts.heartbeatMs ?? ttlMs / HEARTBEAT_FRACTION, expiresAt: at + ttlMs }) : null;
 }
 
+// The leases this process holds now, so that a process stopping (SIGTERM) hands them back at once.
+const live = new Set<Lease>();
+
+/** Releases every lease this process still holds (a stopping process: the next holder need not wait for expiry). */
+export async function releaseHeldLeases(): Promise<number> {
+  const held = [...live];
+  await Promise.all(held.map((lease) => lease.release().catch(() => undefined)));
+  return held.length;
+}
+
 function startLease(db: Db, l: { name: string; holder: string; ttlMs: number; heartbeatMs: number; clock: () => Date; expiresAt: number }): Lease {
   const lost = new AbortController();
   let expiresAt = l.expiresAt;
@@ -104,7 +114,7 @@ function startLease(db: Db, l: { name: string; holder: string; ttlMs: number; he
   // A failed renewal (database busy or away) is tried again on the next beat; held() turns false once the lease runs out.
   const timer = setInterval(() => void renew().catch(() => held()), l.heartbeatMs);
   timer.unref();
-  return {
+  const lease: Lease = {
     name: l.name,
     holder: l.holder,
     signal: lost.signal,
@@ -115,10 +125,13 @@ function startLease(db: Db, l: { name: string; holder: string; ttlMs: number; he
     },
     release: async () => {
       clearInterval(timer);
+      live.delete(lease);
       lose('released');
       await db.prisma.jobLock.deleteMany({ where: { name: l.name, holder: l.holder } });
     },
   };
+  live.add(lease);
+  return lease;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,6 +8,7 @@ import { weekJustEnding } from '../time/iso-week';
 import { RETRY_BACKOFF, type Backoff } from './backoff';
 import { errorLine } from './job-runs';
 import { loadJobRetry, nextRetry, type JobRetry } from './job-retries';
+import { runOccurrence, underOccurrenceLease } from './occurrence';
 import { previousOccurrence, validateSchedule } from './schedule';
 import { createScheduledJobs, iso, type Attempt, type Job, type RunResult } from './scheduled-jobs';
 
@@ -18,7 +19,8 @@ export type Scheduler = {
   /** At start: rebuilds the retries from the database, sends the last scheduled digest if it never ran, and runs due retries. */
   catchUp: (now: Date) => Promise<DigestOutcome | null>;
   start: () => Promise<void>;
-  stop: () => Promise<void>;
+  /** Stops ticking and waits for the tick in progress, at most `graceMs` (default STOP_GRACE_MS). */
+  stop: (graceMs?: number) => Promise<void>;
 };
 type Deps = { db: Db; mailer: Mailer; settings: SchedulerSettings; log?: (line: string) => void; retry?: DigestDeps['retry']; backoff?: Backoff; clock?: () => Date };
 
@@ -26,6 +28,8 @@ const MINUTE = 60_000;
 // node-cron skips a minute while the previous tick still runs (a long import): an occurrence missed
 // so is run late, up to this late.
 const LATE_LIMIT_MS = 120 * MINUTE;
+/** How long a stopping scheduler lets the job in progress finish before it gives up its leases. */
+export const STOP_GRACE_MS = 30_000;
 
 /** The week whose scheduled digest (the last one due at or before `now`) was never attempted, or null. */
 export async function findMissedDigest(db: Db, settings: Pick<Settings, 'digestCron' | 'timeZone'>, now: Date): Promise<string | null> {
@@ -38,7 +42,8 @@ export async function findMissedDigest(db: Db, settings: Pick<Settings, 'digestC
 /**
  * The scheduler: one node-cron task ticks every minute and runs the jobs whose cron expression
  * (in ROLLSCOPE_TIMEZONE) matches that minute — the daily inbox import, the daily admission check
- * and the weekly digest — each under a lease and recorded in JobRun. A job that fails is retried
+ * and the weekly digest — each under a lease and recorded in JobRun, each occurrence run by one
+ * scheduler only when several share the database (lib/jobs/occurrence.ts). A job that fails is retried
  * with backoff until it succeeds or its next occurrence; a digest that left messages unsent is
  * retried (DigestRun.nextAttemptAt) until everything is sent or its deadline. Driven by
  * `tick(now)`, so tests use a clock.
@@ -57,20 +62,28 @@ export function createScheduler(deps: Deps): Scheduler {
   let catchUpRetry: JobRetry | null = null;
   let ticker: ScheduledTask | null = null;
   let lastTickAt: number | null = null;
-  /** The job's occurrence since the last tick (this minute, or one skipped while busy), or null. */
+  let ticking: Promise<void> | null = null;
+  /** The job's latest occurrence since the last tick (this minute, or one skipped while busy), or null. */
   const occurrence = (job: Job, now: Date): Date | null => {
     const end = Math.floor(now.getTime() / MINUTE) * MINUTE;
     const start = lastTickAt === null || lastTickAt >= end ? end : Math.max(lastTickAt + MINUTE, end - LATE_LIMIT_MS);
-    for (let m = start; m <= end; m += MINUTE) if (job.at.match(new Date(m))) return new Date(m);
+    // The latest: a run now covers the ones before it (a scheduler that missed ticks runs the job once).
+    for (let m = end; m >= start; m -= MINUTE) if (job.at.match(new Date(m))) return new Date(m);
     return null;
   };
 
   const { jobs, digest } = createScheduledJobs({ ...deps, log, backoff, clock, retryWindowMs });
+  // Every attempt claims its occurrence first (lib/jobs/occurrence.ts): another scheduler may have run it.
   const attempt = async (job: Job, now: Date, a: Attempt): Promise<RunResult> => {
     const prev = retries.get(job.name);
+    const due = `${job.name} (due ${iso(a.scheduledAt.getTime())} UTC)`;
     try {
-      const result = await job.run(now, a);
-      if (result === 'busy') retries.set(job.name, { failures: prev?.failures ?? 0, nextAt: now.getTime() + MINUTE, scheduledAt: a.scheduledAt.getTime() });
+      const claimed = await runOccurrence(db, { job: job.name, scheduledAt: a.scheduledAt, retry: a.trigger === 'retry' && !prev?.takeover }, () => job.run(now, a));
+      if (claimed.status === 'served') log(`${due}: already run by another scheduler`);
+      if (claimed.status === 'busy') log(`${due}: another scheduler has it; looked at again in a minute`);
+      const result = claimed.status === 'ran' ? claimed.result : claimed.status === 'busy' ? 'busy' : undefined;
+      if (claimed.status === 'ran' && result === undefined) log(`${due}: ran here`);
+      if (result === 'busy') retries.set(job.name, { failures: prev?.failures ?? 0, nextAt: now.getTime() + MINUTE, scheduledAt: a.scheduledAt.getTime(), takeover: true });
       else retries.delete(job.name);
       return result;
     } catch (error) {
@@ -80,10 +93,12 @@ export function createScheduler(deps: Deps): Scheduler {
     }
   };
   const guard = (name: string, work: () => Promise<unknown>) => work().catch((error: unknown) => log(`${name} failed: ${errorLine(error)}`));
-  const retryDigests = async (now: Date) => {
-    const [due] = await findDueDigestRetries(db, now);
-    return due ? digest(now, 'retry', due.week, due.retryUntil) : null;
-  };
+  // Decided under the digest's occurrence lease, so two schedulers never both retry (or catch up) one week.
+  const retryDigests = async (now: Date) =>
+    underOccurrenceLease(db, 'weekly-digest', async () => {
+      const [due] = await findDueDigestRetries(db, now);
+      return due ? digest(now, 'retry', due.week, due.retryUntil) : null;
+    });
 
   // A job whose run for its latest occurrence failed before a restart is retried as if no restart happened.
   const resumeRetry = async (job: Job, now: Date) => {
@@ -95,10 +110,12 @@ export function createScheduler(deps: Deps): Scheduler {
   };
   const catchUpDigest = async (now: Date) => {
     try {
-      const missed = await findMissedDigest(db, settings, now);
+      const caughtUp = await underOccurrenceLease(db, 'weekly-digest', async () => {
+        const missed = await findMissedDigest(db, settings, now);
+        return missed ? digest(now, 'catch-up', missed, new Date(now.getTime() + retryWindowMs)) : null;
+      });
       catchUpRetry = null;
-      if (missed) return await digest(now, 'catch-up', missed, new Date(now.getTime() + retryWindowMs));
-      return await retryDigests(now);
+      return caughtUp ?? (await retryDigests(now));
     } catch (error) {
       catchUpRetry = nextRetry(catchUpRetry ?? undefined, now.getTime(), now.getTime(), backoff);
       log(`digest catch-up failed: ${errorLine(error)}; tried again at ${iso(catchUpRetry.nextAt)} UTC`);
@@ -135,11 +152,15 @@ export function createScheduler(deps: Deps): Scheduler {
     },
     start: async () => {
       log(`scheduler started (${settings.timeZone}): inbox import "${settings.importCron}", admission check "${settings.admissionCron}", digest "${settings.digestCron}", mail via ${deps.mailer.kind} ${deps.mailer.describe}`);
-      ticker = cron.schedule('* * * * *', (ctx) => scheduler.tick(ctx.triggeredAt), { noOverlap: true, name: 'rollscope-minute' });
+      ticker = cron.schedule('* * * * *', (ctx) => (ticking = scheduler.tick(ctx.triggeredAt)), { noOverlap: true, name: 'rollscope-minute' });
       await guard('catch-up at start', () => scheduler.catchUp(new Date()));
     },
-    stop: async () => {
+    stop: async (graceMs = STOP_GRACE_MS) => {
       await ticker?.stop();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([ticking?.catch(() => undefined), grace]);
+      clearTimeout(timer);
       await Promise.all([...jobs.map((j) => j.at.destroy()), ticker?.destroy()]);
     },
   };

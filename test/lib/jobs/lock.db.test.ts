@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newHolderId, parseHolderId } from '../../../lib/jobs/holder';
-import { acquireLock, isLockHeld, LeaseLostError, withLock, type Lease } from '../../../lib/jobs/lock';
+import { acquireLock, isLockHeld, LeaseLostError, releaseHeldLeases, withLock, type Lease } from '../../../lib/jobs/lock';
 import { createTestDb, EXPECTED_KIND, type TestDb } from '../../helpers/db';
 
 let t: TestDb;
@@ -152,5 +152,16 @@ describe(`job leases (${EXPECTED_KIND})`, () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it(`a stopping process hands back every lease it still holds, and none it already released (${EXPECTED_KIND})`, async () => {
+    const a = (await acquireLock(t.db, 'job-a'))!;
+    await acquireLock(t.db, 'job-b');
+    const c = (await acquireLock(t.db, 'job-c'))!;
+    await c.release();
+    await t.db.prisma.jobLock.create({ data: { name: 'job-c', holder: 'elsewhere:1:00000000', acquiredAt: T0, expiresAt: new Date(Date.now() + 60_000) } });
+    expect(await releaseHeldLeases()).toBe(2);
+    expect(a.held()).toBe(false);
+    expect((await t.db.prisma.jobLock.findMany({ select: { name: true } })).map((r) => r.name)).toEqual(['job-c']);
   });
 });
