@@ -4,7 +4,7 @@ import type { Db } from '../../lib/db';
 import { startNextServer } from '../helpers/next-server';
 import { formatMb, logStep } from './scale-log';
 import { buildPageUrls, timePages, type PageFigures, type PageIds } from './scale-pages';
-import { findChildPid, readPeakRss } from './scale-proc';
+import { readPeakRss } from './scale-proc';
 
 const BENCH_EMAIL = 'bench-scale@example.com';
 
@@ -28,8 +28,7 @@ export async function measurePages(deps: { db: Db; env: Record<string, string>; 
   logStep('pages', 'starting the production server (next build first when the sources changed)');
   const server = await startNextServer(deps.env);
   try {
-    const pid = findChildPid('web-server.ts');
-    if (pid === null) throw new Error('cannot find the web server process among this process\'s children');
+    const { pid } = server;
     logStep('pages', `server pid ${pid} at ${server.origin}: ${urls.length} URLs, warm-up then ${deps.loads} timed loads each`);
     const pages = await timePages({ origin: server.origin, cookie, urls, loads: deps.loads });
     const serverPeakRssBytes = readPeakRss(pid);

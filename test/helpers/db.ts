@@ -19,8 +19,15 @@ export const EXPECTED_KIND: Db['kind'] = TEST_PG_URL ? 'postgresql' : 'sqlite';
 
 export async function createTestDb(opts: { chain?: boolean } = {}): Promise<TestDb> {
   const { url, drop } = TEST_PG_URL ? postgresTarget() : sqliteTarget();
-  await applyMigrations(url);
-  const db = await openDb(url);
+  let db: Db;
+  try {
+    await applyMigrations(url);
+    db = await openDb(url);
+  } catch (error) {
+    // A failed migration must not leave its database behind on the shared server.
+    await drop().catch(() => undefined);
+    throw error;
+  }
   if (opts.chain !== false) await syncChain(db, loadChainConfig(null));
   return {
     db,

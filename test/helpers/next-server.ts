@@ -11,7 +11,7 @@ const NEXT = path.join(ROOT, 'node_modules', '.bin', 'next');
  * starts Rollscope's web server (jobs/web-server.ts, as npm start does) on a free port with `env`,
  * and waits until /api/health answers.
  */
-export async function startNextServer(env: Record<string, string>): Promise<{ origin: string; stop: () => void }> {
+export async function startNextServer(env: Record<string, string>): Promise<{ origin: string; pid: number; stop: () => void }> {
   const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env };
   if (await buildIsStale(ROOT)) {
     const built = spawnSync(NEXT, ['build'], { cwd: ROOT, stdio: 'inherit', env: childEnv });
@@ -27,5 +27,5 @@ export async function startNextServer(env: Record<string, string>): Promise<{ or
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  return { origin, stop: () => void server.kill('SIGTERM') };
+  return { origin, pid: server.pid!, stop: () => void server.kill('SIGTERM') };
 }
