@@ -1,8 +1,9 @@
 // The scheduler process (npm run jobs; started beside the web server by npm run launch).
 // Schedules, in ROLLSCOPE_TIMEZONE: the inbox import (IMPORT_CRON, default 01:00 daily), the
-// admission check (ADMISSION_CRON, 01:30 daily), the weekly digest (DIGEST_CRON, Friday 17:00) and
-// the alerts (ALERTS_CRON, every 10 minutes; a run does nothing without an alerts file or channels
-// added in Settings).
+// admission check (ADMISSION_CRON, 01:30 daily), the retention (03:30 daily; does nothing without
+// ROLLSCOPE_RETENTION_DAYS), the weekly digest (DIGEST_CRON, Friday 17:00) and the alerts
+// (ALERTS_CRON, every 10 minutes; a run does nothing without an alerts file or channels added in
+// Settings).
 // At start: a digest missed while down is sent, and failed jobs and unsent digests are retried.
 import { getDb } from '../lib/db';
 import { getSettings } from '../lib/env';

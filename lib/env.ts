@@ -1,5 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MIN_RETENTION_DAYS } from './retention/minimum';
+
+/** A hundred years: a bound on the setting, not a limit anyone should reach. */
+const MAX_RETENTION_DAYS = 36_500;
 
 /**
  * Every setting of Rollscope, with its default. This is the only module that reads process.env;
@@ -48,6 +52,15 @@ const settingsSchema = z.object({
   AUTH_TRUSTED_HEADER_ROLE: z.enum(['viewer', 'engineer', 'admin']).default('viewer'),
   AUTH_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   PORT: z.coerce.number().int().positive().default(3000),
+  ROLLSCOPE_RETENTION_DAYS: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || (/^\d+$/.test(v) && Number(v) >= MIN_RETENTION_DAYS && Number(v) <= MAX_RETENTION_DAYS), {
+      message:
+        `must be a whole number of days from ${MIN_RETENTION_DAYS} (the longest admission window, 90 days, plus the week ` +
+        `it is judged in) to ${MAX_RETENTION_DAYS}, or unset to keep every stage run`,
+    }),
 });
 
 export type Settings = {
@@ -93,6 +106,8 @@ export type Settings = {
   /** Reverse proxies in front of the web server that append to X-Forwarded-For (0: none; sign-in throttling per client). */
   trustedProxyHops: number;
   port: number;
+  /** Days of stage runs, error events and rollouts kept (lib/retention); null: everything is kept. */
+  retentionDays: number | null;
 };
 
 function isValidTimeZone(zone: string): boolean {
@@ -169,6 +184,7 @@ export function parseSettings(env: Record<string, string | undefined> = process.
     trustedHeader: s.AUTH_TRUSTED_HEADER ? { name: s.AUTH_TRUSTED_HEADER.toLowerCase(), role: s.AUTH_TRUSTED_HEADER_ROLE } : null,
     trustedProxyHops: s.AUTH_TRUSTED_PROXY_HOPS,
     port: s.PORT,
+    retentionDays: s.ROLLSCOPE_RETENTION_DAYS === '' ? null : Number(s.ROLLSCOPE_RETENTION_DAYS),
   };
 }
 

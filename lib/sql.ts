@@ -1,4 +1,4 @@
-import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
+import type { ArgType, SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
 import type { Db } from './db';
 import { retryTransient } from './db-errors';
 
@@ -7,7 +7,14 @@ import { retryTransient } from './db-errors';
  * chunk, several times faster than createMany) and the transaction around them.
  */
 export type Column = { name: string; pgType?: string };
-export type Queryable = SqlQueryable;
+/**
+ * What the helpers here need of a connection: Prisma's driver adapter and its transactions have it,
+ * and so does a plain node-postgres connection wrapped for COPY (lib/ingest/copy-connection.ts).
+ */
+export type Queryable = {
+  queryRaw: (query: SqlQuery) => Promise<Pick<SqlResultSet, 'columnNames' | 'rows'>>;
+  executeRaw: (query: SqlQuery) => Promise<number>;
+};
 
 // SQLite allows 32,766 bound parameters per statement and PostgreSQL 65,535; stay well below.
 const MAX_PARAMS = 16_000;
@@ -115,25 +122,40 @@ export type TransactionOptions = {
   serialize?: boolean;
 };
 
+/** A connection with a transaction begun on it; `release` hands it back once COMMIT or ROLLBACK was sent. */
+export type OpenTransaction<Q extends Queryable> = { tx: Q; release: (committed: boolean) => Promise<void> };
+
 /**
  * Runs `work` in one transaction on the bulk connection: committed when it resolves, rolled back
  * when it throws. A transient failure (busy, a write conflict, a dropped connection) rolls back
  * and runs `work` again with backoff, so `work` must keep its effects inside the transaction.
  */
 export function inTransaction<T>(db: Db, work: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
-  return retryTransient(async () => {
+  const begin = async (): Promise<OpenTransaction<Queryable>> => {
     const tx = await (await db.bulk()).startTransaction();
+    // The adapter's commit() only releases the connection; the statement is ours to send.
+    return { tx, release: (committed) => (committed ? tx.commit() : tx.rollback()) };
+  };
+  return inTransactionOn(db, begin, work, opts);
+}
+
+/**
+ * inTransaction on a connection `begin` opens (one that BEGIN was sent on): the same retries, lock,
+ * COMMIT and ROLLBACK, whatever the driver. lib/ingest/copy-connection.ts runs COPY this way.
+ */
+export function inTransactionOn<Q extends Queryable, T>(db: Db, begin: () => Promise<OpenTransaction<Q>>, work: (tx: Q) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  return retryTransient(async () => {
+    const { tx, release } = await begin();
     try {
       // executeRaw: the function returns void, a type the adapter cannot read back.
       if (opts.serialize && db.kind === 'postgresql') await execute(tx, 'SELECT pg_advisory_xact_lock($1)', [STORE_LOCK_KEY]);
       const result = await work(tx);
-      // The adapter's commit() only releases the connection; the statement is ours to send.
       await execute(tx, 'COMMIT');
-      await tx.commit();
+      await release(true);
       return result;
     } catch (error) {
       await execute(tx, 'ROLLBACK').catch(() => undefined);
-      await tx.rollback();
+      await release(false);
       throw error;
     }
   });

@@ -52,9 +52,9 @@ function reach(day: string, rule: AdmissionRuleConfig, today: string): string[] 
   return first <= last ? daysBetween(first, last, Number.MAX_SAFE_INTEGER) : [];
 }
 
-/** Days holding stored runs, from the per-day rollups (small, keyed by day), optionally from a day on. */
+/** Days holding stored runs, from the per-(day, stage) rollups (keyed by day), optionally from a day on. */
 async function storedDays(db: Db, from?: string): Promise<string[]> {
-  const rows = await db.prisma.dailyRollup.findMany({ where: from ? { day: { gte: from } } : {}, distinct: ['day'], select: { day: true } });
+  const rows = await db.prisma.dailyStageRollup.findMany({ where: from ? { day: { gte: from } } : {}, distinct: ['day'], select: { day: true } });
   return rows.map((r) => r.day);
 }
 

@@ -4,7 +4,7 @@ import { addDays, dayInZone } from '../time/day';
 /**
  * The figures each trigger decides on, read from the tables kept current at ingest: failed
  * rollouts per class (ErrorEvent, last 24 hours and 7 days before `now`), days in a row a stage's
- * first-pass rate was under target (DailyRollup), open violations per admission rule.
+ * first-pass rate was under target (DailyStageRollup), open violations per admission rule.
  */
 const DAY_MS = 86_400_000;
 
@@ -64,7 +64,7 @@ export async function loadStageFirstPass(
 ): Promise<StageFirstPass[]> {
   const yesterday = addDays(dayInZone(now.getTime(), timeZone), -1);
   const from = addDays(yesterday, -(maxDays - 1));
-  const rows = await db.prisma.dailyRollup.groupBy({
+  const rows = await db.prisma.dailyStageRollup.groupBy({
     by: ['stageKey', 'day'], where: { day: { gte: from, lte: yesterday } }, _sum: { firstAttempts: true, firstSuccesses: true },
   });
   const rateOf = ({ _sum: n }: (typeof rows)[number]) => ((n.firstAttempts ?? 0) > 0 ? (n.firstSuccesses ?? 0) / n.firstAttempts! : null);

@@ -59,13 +59,54 @@ async function perIds<T>(scope: readonly number[] | undefined, read: (ids: numbe
   return out;
 }
 
-/** Writes the figures of classes (all, or the scope's) whose figures changed; returns how many. */
+/** The expired figures of a live class: its own and those of the classes merged into it. */
+type ExpiredFacts = { count: number; first: Date | null; last: Date | null };
+
+/**
+ * The error events retention deleted (lib/retention/expired-events.ts), per live class: a merged
+ * class's go to the class it was merged into (its events went there too), following merges of merges.
+ */
+async function gatherExpired(tx: Tx): Promise<Map<number, ExpiredFacts>> {
+  const expired = await tx.errorClass.findMany({
+    where: { expiredEvents: { gt: 0 } },
+    select: { id: true, mergedIntoId: true, expiredEvents: true, expiredFirst: true, expiredLast: true },
+  });
+  const out = new Map<number, ExpiredFacts>();
+  if (expired.length === 0) return out;
+  const merged = await tx.errorClass.findMany({ where: { mergedIntoId: { not: null } }, select: { id: true, mergedIntoId: true } });
+  const into = new Map(merged.map((m) => [m.id, m.mergedIntoId!]));
+  for (const c of expired) {
+    let root = c.id;
+    for (let hops = 0; into.has(root) && hops < into.size; hops += 1) root = into.get(root)!;
+    const e = out.get(root) ?? { count: 0, first: null, last: null };
+    e.count += c.expiredEvents;
+    if (c.expiredFirst && (!e.first || c.expiredFirst < e.first)) e.first = c.expiredFirst;
+    if (c.expiredLast && (!e.last || c.expiredLast > e.last)) e.last = c.expiredLast;
+    out.set(root, e);
+  }
+  return out;
+}
+
+const earlier = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b));
+const later = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
+
+/**
+ * Writes the figures of classes (all, or the scope's) whose figures changed; returns how many. The
+ * figures are those of the stored events plus those retention deleted, so they never drop.
+ */
 export async function refreshClassStats(tx: Tx, facts: Map<number, ClassFact>, scope?: readonly number[]): Promise<number> {
-  const classes = await liveClasses(tx, scope, { id: true, eventCount: true, firstSeen: true, lastSeen: true, dominantStage: true });
+  const select = { id: true, eventCount: true, firstSeen: true, lastSeen: true, dominantStage: true };
+  const classes = await liveClasses(tx, scope, select);
+  const expired = await gatherExpired(tx);
   let updated = 0;
   for (const c of classes) {
-    const f = facts.get(c.id) ?? { count: 0, first: null, last: null, stage: null };
-    if (c.eventCount === f.count && c.firstSeen?.getTime() === f.first?.getTime() && c.lastSeen?.getTime() === f.last?.getTime() && c.dominantStage === f.stage) continue;
+    const stored = facts.get(c.id) ?? { count: 0, first: null, last: null, stage: null };
+    const gone = expired.get(c.id) ?? { count: 0, first: null, last: null };
+    // With every event expired, the dominant stage is the one last computed from them.
+    const stage = stored.count === 0 && gone.count > 0 ? c.dominantStage : stored.stage;
+    const f = { count: stored.count + gone.count, first: earlier(stored.first, gone.first), last: later(stored.last, gone.last), stage };
+    const same = c.firstSeen?.getTime() === f.first?.getTime() && c.lastSeen?.getTime() === f.last?.getTime();
+    if (c.eventCount === f.count && same && c.dominantStage === f.stage) continue;
     await tx.errorClass.update({ where: { id: c.id }, data: { eventCount: f.count, firstSeen: f.first, lastSeen: f.last, dominantStage: f.stage } });
     updated += 1;
   }

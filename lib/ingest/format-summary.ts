@@ -2,16 +2,25 @@ import type { IngestSummary } from './ingest';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-const rejectedText = (s: { rejected: number; conflicts: number }) => `${n(s.rejected)} rejected${s.conflicts ? ` (${n(s.conflicts)} conflicts)` : ''}`;
+type Counts = { rejected: number; conflicts: number; expired?: number };
+
+// "expired" only when some were: most installs keep everything.
+const rejectedText = (s: Counts) => {
+  const conflicts = s.conflicts ? ` (${n(s.conflicts)} conflicts)` : '';
+  return `${n(s.rejected)} rejected${conflicts}${s.expired ? `, ${n(s.expired)} older than the retention` : ''}`;
+};
 
 /** A human-readable summary of one ingestion, or the total of several. */
 export function formatSummary(summary: IngestSummary | IngestSummary[]): string {
   if (Array.isArray(summary)) {
     const t = summary.reduce(
-      (a, s) => ({ accepted: a.accepted + s.accepted, duplicates: a.duplicates + s.duplicates, rejected: a.rejected + s.rejected, conflicts: a.conflicts + s.conflicts, seconds: a.seconds + s.seconds }),
-      { accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, seconds: 0 },
+      (a, s) => ({
+        accepted: a.accepted + s.accepted, duplicates: a.duplicates + s.duplicates, rejected: a.rejected + s.rejected,
+        conflicts: a.conflicts + s.conflicts, expired: a.expired + (s.expired ?? 0), seconds: a.seconds + s.seconds,
+      }),
+      { accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, expired: 0, seconds: 0 },
     );
-    const rate = t.seconds > 0 ? Math.round((t.accepted + t.duplicates + t.rejected) / t.seconds) : 0;
+    const rate = t.seconds > 0 ? Math.round((t.accepted + t.duplicates + t.rejected + t.expired) / t.seconds) : 0;
     return `TOTAL ${summary.length} input(s): ${n(t.accepted)} accepted, ${n(t.duplicates)} duplicates, ${rejectedText(t)} in ${t.seconds.toFixed(1)} s (${n(rate)} records/s)`;
   }
   const lines = [

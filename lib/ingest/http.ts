@@ -5,7 +5,7 @@ import { PayloadTooLargeError, ValidationError, errorResponse } from '../errors'
 import { IngestAbortedError } from './ingest';
 import { fromBuffer, ingestJsonArray, ingestStream, prepareIngest } from './sources';
 
-type Deps = { db: Db; settings: Pick<Settings, 'ingestTokens' | 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone' | 'admissionFile'> };
+type Deps = { db: Db; settings: Pick<Settings, 'ingestTokens' | 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone' | 'admissionFile'> & Partial<Pick<Settings, 'retentionDays'>> };
 
 /** Reads a request body up to a byte limit (413 past it, also when Content-Length is absent or lies). */
 export async function readBody(request: Request, limit: number): Promise<Buffer> {

@@ -14,7 +14,7 @@ export type InboxResult = { files: number; accepted: number; duplicates: number;
  * Producers should write under a temporary name (a leading dot or a .part/.tmp ending) and rename
  * when complete; such files are left alone.
  */
-export async function runInboxImport(deps: { db: Db; settings: Pick<Settings, 'inboxDir' | 'chainFile' | 'timeZone' | 'maxLineBytes' | 'admissionFile'> }): Promise<InboxResult> {
+export async function runInboxImport(deps: { db: Db; settings: Pick<Settings, 'inboxDir' | 'chainFile' | 'timeZone' | 'maxLineBytes' | 'admissionFile'> & Partial<Pick<Settings, 'retentionDays'>> }): Promise<InboxResult> {
   const inbox = deps.settings.inboxDir;
   await mkdir(inbox, { recursive: true });
   const names = (await readdir(inbox, { withFileTypes: true }))

@@ -5,6 +5,8 @@ import { runClassification } from '../classify/run-classification';
 import type { CategoryConfig, RoutingConfig } from '../classify/rules';
 import type { Db } from '../db';
 import { refreshWeekInProgress } from '../rank/week-in-progress';
+import { computeRetentionHorizon } from '../retention/horizon';
+import { startOfDayInZone } from '../time/day';
 import { describeDbError } from '../db-errors';
 import { failBatch, finishBatch, startBatch, sweepAbandonedBatches, type BatchLease } from './batches';
 import type { CheckedLine } from './check';
@@ -26,6 +28,12 @@ export type IngestSummary = {
   rejected: number;
   /** Of `rejected`: records whose key, or whose rollout, is stored with other content. */
   conflicts: number;
+  /**
+   * Valid records not stored because they started before the retention horizon: retention may
+   * have deleted their key already, and storing them again would count them twice in the rollups.
+   * Always set by ingestLines; optional only so summaries built elsewhere (tests) need not name it.
+   */
+  expired?: number;
   warnings: string[];
   /** The first rejections, for display; all of them are in the quarantine (RejectedLine). */
   rejections: Rejection[];
@@ -47,6 +55,8 @@ export type IngestOptions = {
   lines: AsyncIterable<CheckedLine[]>;
   lastStage: string;
   timeZone: string;
+  /** ROLLSCOPE_RETENTION_DAYS: records that started before its horizon are skipped (unset: all kept). */
+  retentionDays?: number | null;
   /** The admission rules checked on the stored runs right after ingestion (none when null). */
   admission: AdmissionPolicy | null;
   /** The category and routing rules of the classification right after ingestion (none when null). */
@@ -112,7 +122,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
   const started = now();
   await sweepAbandonedBatches(opts.db);
   const lease = await startBatch(opts.db, { source: opts.source, format: opts.format, now: new Date(started) });
-  const summary: IngestSummary = { batchId: lease.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, admission: null, classification: null, recordsPerSecond: 0 };
+  const summary: IngestSummary = { batchId: lease.id, source: opts.source, format: opts.format, accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, expired: 0, warnings: [], rejections: [], seconds: 0, storeSeconds: 0, admission: null, classification: null, recordsPerSecond: 0 };
   const quarantine = new Quarantine(opts.db, lease.id, opts.source);
   const reject = async (entry: QuarantineEntry) => {
     summary.rejected += 1;
@@ -121,7 +131,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
     await quarantine.add(entry);
   };
   try {
-    await readAndStore(opts, summary, reject);
+    await readAndStore(opts, summary, reject, new Date(started));
     await quarantine.flush();
   } catch (error) {
     await quarantine.flush().catch(() => undefined);
@@ -130,9 +140,9 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
     throw new IngestAbortedError(`${opts.source}: ${message} (batch #${lease.id}: ${summary.accepted} stored before it stopped)`, summary);
   }
   summary.warnings.unshift(...(opts.warnings ?? []));
-  if (summary.accepted + summary.duplicates + summary.rejected === 0) summary.warnings.push('empty input: no records');
+  const seen = summary.accepted + summary.duplicates + summary.rejected + (summary.expired ?? 0);
+  if (seen === 0) summary.warnings.push('empty input: no records');
   await finishBatch(opts.db, lease, counts(summary), new Date(now()));
-  const seen = summary.accepted + summary.duplicates + summary.rejected;
   if (opts.admission && summary.accepted > 0) await checkAdmission(opts, opts.admission, summary);
   if (opts.classify && summary.accepted > 0) await classifyNew(opts, opts.classify, summary);
   summary.seconds = (now() - started) / 1000;
@@ -142,7 +152,14 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
 
 class StoreStopped extends Error {}
 
-async function readAndStore(opts: IngestOptions, summary: IngestSummary, reject: (e: QuarantineEntry) => Promise<void>): Promise<void> {
+/** The first instant whose records are stored under the retention (null: every record is). */
+function retentionStart(opts: IngestOptions, now: Date): { day: string; ms: number } | null {
+  const day = computeRetentionHorizon(opts.retentionDays ?? null, now, opts.timeZone);
+  return day === null ? null : { day, ms: startOfDayInZone(day, opts.timeZone) };
+}
+
+async function readAndStore(opts: IngestOptions, summary: IngestSummary, reject: (e: QuarantineEntry) => Promise<void>, now: Date): Promise<void> {
+  const horizon = retentionStart(opts, now);
   const ctx: StoreContext = { db: opts.db, timeZone: opts.timeZone, lastStage: opts.lastStage, knownServices: new Set() };
   let valid: StoreItem[] = [];
   let seen = 0;
@@ -167,11 +184,16 @@ async function readAndStore(opts: IngestOptions, summary: IngestSummary, reject:
   for await (const lines of opts.lines) {
     for (const checked of lines) {
       seen += 1;
-      if (checked.ok) valid.push({ record: checked.record, line: checked.line, raw: checked.raw });
+      if (checked.ok && horizon !== null && Date.parse(checked.record.startedAt) < horizon.ms) summary.expired = (summary.expired ?? 0) + 1;
+      else if (checked.ok) valid.push({ record: checked.record, line: checked.line, raw: checked.raw });
       else await reject({ kind: 'invalid', line: checked.line, field: checked.field, reason: checked.reason, raw: checked.raw, bytes: checked.bytes });
       if (valid.length >= STORE_BATCH) await flushValid();
       if (opts.onProgress && seen % PROGRESS_EVERY === 0) opts.onProgress({ records: seen, accepted: summary.accepted + valid.length, rejected: summary.rejected });
     }
   }
   await flushValid();
+  if (horizon !== null && summary.expired) {
+    const setting = `ROLLSCOPE_RETENTION_DAYS=${opts.retentionDays}`;
+    summary.warnings.push(`${summary.expired} record(s) not stored: they started before ${horizon.day}, older than the retention (${setting})`);
+  }
 }

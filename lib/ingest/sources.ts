@@ -12,17 +12,22 @@ import { ingestLines, type IngestOptions, type IngestSummary } from './ingest';
 import { splitJsonArray } from './json-array';
 import { parseInput, parseJsonLine, type InputFormat, type ParsedLine } from './parse';
 
-export type IngestTarget = Pick<IngestOptions, 'db' | 'lastStage' | 'timeZone' | 'admission' | 'classify'> & { stages: ReadonlySet<string>; maxLineBytes: number };
+export type IngestTarget = Pick<IngestOptions, 'db' | 'lastStage' | 'timeZone' | 'retentionDays' | 'admission' | 'classify'> & {
+  stages: ReadonlySet<string>;
+  maxLineBytes: number;
+};
 
 /**
- * What every ingestion needs from the database and settings; loads the chain on first use. The
+ * What every ingestion needs from the database and settings; loads the chain on first use. Records
+ * older than the retention (ROLLSCOPE_RETENTION_DAYS, when given) are skipped. The
  * admission rules (ROLLSCOPE_ADMISSION_FILE or the default) are checked after each ingestion unless
  * `admission` is false; the new failures are classified (category and routing rules from their
  * files or the defaults) unless `classify` is false.
  */
 export async function prepareIngest(
   db: Db,
-  settings: Pick<Settings, 'chainFile' | 'timeZone' | 'maxLineBytes'> & Partial<Pick<Settings, 'admissionFile' | 'categoriesFile' | 'routingFile'>>,
+  settings: Pick<Settings, 'chainFile' | 'timeZone' | 'maxLineBytes'> &
+    Partial<Pick<Settings, 'admissionFile' | 'categoriesFile' | 'routingFile' | 'retentionDays'>>,
   opts: { admission?: boolean; classify?: boolean } = {},
 ): Promise<IngestTarget> {
   let chain = await getChain(db);
@@ -32,7 +37,9 @@ export async function prepareIngest(
   }
   const admission = opts.admission === false ? null : admissionPolicyOf(settings.admissionFile ?? null);
   const classify = opts.classify === false ? null : { categories: loadCategoryConfig(settings.categoriesFile ?? null), routing: loadRoutingConfig(settings.routingFile ?? null) };
-  return { db, stages: new Set(chain.stages.map((s) => s.key)), lastStage: chain.stages.at(-1)!.key, timeZone: settings.timeZone, maxLineBytes: settings.maxLineBytes, admission, classify };
+  const stages = new Set(chain.stages.map((s) => s.key));
+  const retentionDays = settings.retentionDays ?? null;
+  return { db, stages, lastStage: chain.stages.at(-1)!.key, timeZone: settings.timeZone, retentionDays, maxLineBytes: settings.maxLineBytes, admission, classify };
 }
 
 const EXTENSIONS: Record<string, InputFormat> = { '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.csv': 'csv' };

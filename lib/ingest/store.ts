@@ -1,14 +1,23 @@
 import type { Db } from '../db';
-import { execute, inTransaction, insertMapped, insertRows, inList, queryRows, type Column, type Queryable } from '../sql';
+import { execute, inTransaction, insertMapped, insertRows, inList, queryRows, type Column, type Queryable, type TransactionOptions } from '../sql';
 import { dayInZone, isoToDbTimestamp, toDbTimestamp } from '../time/day';
 import type { IngestRecord } from './record';
+import { addRolloutDayChanges, readRolloutDays } from './rollup-rollout-days';
+import { addRunRollups } from './rollup-runs';
 import { computeRolloutState, type RunFacts } from './rollout-state';
 import { contentOfRecord, contentOfStored, differingFields, STORED_RUN_COLUMNS, type StoredRun } from './run-content';
 
 // Keys per IN (...) lookup: far below either database's limit on bound parameters.
 const LOOKUP_CHUNK = 500;
 
-export type StoreContext = { db: Db; timeZone: string; lastStage: string; knownServices: Set<string> };
+export type StoreContext = {
+  db: Db;
+  timeZone: string;
+  lastStage: string;
+  knownServices: Set<string>;
+  /** How stage runs are written on PostgreSQL: COPY into a staging table and one merge (the default), or multi-row INSERTs (SQLite's way, kept for comparison). */
+  pgMethod?: 'copy' | 'insert';
+};
 
 export const STAGE_RUN_COLUMNS: Column[] = [
   { name: 'key' }, { name: 'rolloutId' }, { name: 'service' }, { name: 'stageKey' }, { name: 'attempt', pgType: 'integer' },
@@ -17,7 +26,7 @@ export const STAGE_RUN_COLUMNS: Column[] = [
   { name: 'errorMessage' }, { name: 'errorCode' }, { name: 'manual', pgType: 'boolean' }, { name: 'attrs', pgType: 'jsonb' },
   { name: 'batchId', pgType: 'integer' },
 ];
-const ERROR_EVENT_COLUMNS: Column[] = [
+export const ERROR_EVENT_COLUMNS: Column[] = [
   { name: 'stageRunId', pgType: 'integer' }, { name: 'rolloutId' }, { name: 'service' }, { name: 'stageKey' },
   { name: 'attempt', pgType: 'integer' }, { name: 'env' }, { name: 'host' }, { name: 'occurredAt', pgType: 'timestamp(3)' },
   { name: 'day' }, { name: 'message' }, { name: 'code' },
@@ -47,7 +56,16 @@ export type StoreItem = { record: IngestRecord; line: number; raw: string };
 export type StoreRejection = { line: number; kind: 'conflict' | 'unstorable'; field: string | null; reason: string; raw: string };
 export type StoreResult = { inserted: number; duplicates: number; rejections: StoreRejection[] };
 
-type Row = { item: StoreItem; record: IngestRecord; key: string; facts: RunFacts; day: string; id: number };
+/** A record on its way into the database; `id` is its StageRun id once inserted. */
+export type Row = { item: StoreItem; record: IngestRecord; key: string; facts: RunFacts; day: string; id: number };
+
+/**
+ * Writes the stage runs of `rows` (distinct keys, their rollouts stored) that are not stored yet,
+ * with the error events of the failed ones; says which were inserted (their `id` set) and which
+ * keys were stored already (with the stored run, when it could be read).
+ */
+export type WriteStageRuns<Q extends Queryable = Queryable> = (ctx: StoreContext, tx: Q, rows: readonly Row[], batchId: number | null) => Promise<{ inserted: Row[]; existing: Existing[] }>;
+export type Existing = { row: Row; stored: StoredRun | undefined };
 
 function toRow(item: StoreItem, timeZone: string): Row {
   const record = item.record;
@@ -61,7 +79,7 @@ function toRow(item: StoreItem, timeZone: string): Row {
 const contentOf = (row: Row) => contentOfRecord(row.record, row.facts.startedAt, row.facts.finishedAt);
 
 /** Pushes a row's StageRun values, in STAGE_RUN_COLUMNS order. */
-function pushStageRunValues(row: Row, batchId: number | null, args: unknown[]): void {
+export function pushStageRunValues(row: Row, batchId: number | null, args: unknown[]): void {
   const { record: r, facts } = row;
   const duration = r.durationMs ?? (facts.finishedAt !== null ? facts.finishedAt - facts.startedAt : null);
   args.push(
@@ -97,33 +115,65 @@ function dedupeKeys(rows: readonly Row[], rejections: StoreRejection[]): { uniqu
  * not stored yet (idempotent by key), their error events and daily rollups, and the state of every
  * rollout they touch. A record whose key is stored with other content, or whose rollout belongs
  * to another service, is not stored but returned as a conflict. A database error rolls everything
- * back and is thrown (lib/ingest/store-chunk.ts isolates the records that cause it).
+ * back and is thrown (lib/ingest/store-chunk.ts isolates the records that cause it). This writes
+ * stage runs with multi-row INSERTs; lib/ingest/store-pg.ts does the same with COPY.
  */
-export async function storeRecords(ctx: StoreContext, items: readonly StoreItem[], batchId: number | null): Promise<StoreResult> {
+export function storeRecords(ctx: StoreContext, items: readonly StoreItem[], batchId: number | null): Promise<StoreResult> {
+  return storeWith(ctx, items, batchId, { transaction: inTransaction, write: insertStageRuns });
+}
+
+/** How a store transaction runs and writes its stage runs; all the rest is storeWith's, on every path. */
+export type StoreWay<Q extends Queryable> = {
+  transaction: <T>(db: Db, work: (tx: Q) => Promise<T>, opts: TransactionOptions) => Promise<T>;
+  write: WriteStageRuns<Q>;
+};
+
+/** storeRecords with the given way of writing stage runs. */
+export async function storeWith<Q extends Queryable>(ctx: StoreContext, items: readonly StoreItem[], batchId: number | null, way: StoreWay<Q>): Promise<StoreResult> {
   if (items.length === 0) return { inserted: 0, duplicates: 0, rejections: [] };
   const all = items.map((item) => toRow(item, ctx.timeZone));
-  const result = await inTransaction(
-    ctx.db,
-    async (tx) => {
-      const rejections: StoreRejection[] = [];
-      const { unique, duplicates } = dedupeKeys(all, rejections);
-      const { rows, storedRollouts } = await dropServiceConflicts(ctx, tx, unique, rejections);
-      const services = await insertServices(ctx, tx, rows);
-      const fresh = await insertNewRollouts(ctx, tx, rows, storedRollouts);
-      const spec = { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' };
-      const stored = await insertMapped<Row, { id: number; key: string }>(tx, ctx.db.kind, spec, rows, (row, args) => pushStageRunValues(row, batchId, args));
-      const { inserted, existing } = matchStored(rows, stored);
-      const repeated = await compareWithStored(ctx, tx, existing, rejections);
-      await addErrorEvents(ctx, tx, inserted);
-      await addRollups(ctx, tx, inserted);
-      await refreshRollouts(ctx, tx, inserted, fresh);
-      return { inserted: inserted.length, duplicates: duplicates + repeated, rejections, services };
-    },
-    { serialize: true },
-  );
+  const result = await way.transaction(ctx.db, (tx) => mergeRows(ctx, tx, all, batchId, way.write), { serialize: true });
   // Only once committed: a rolled-back transaction must not leave services marked as stored.
   for (const s of result.services) ctx.knownServices.add(s);
   return { inserted: result.inserted, duplicates: result.duplicates, rejections: result.rejections };
+}
+
+async function mergeRows<Q extends Queryable>(ctx: StoreContext, tx: Q, all: readonly Row[], batchId: number | null, write: WriteStageRuns<Q>) {
+  const rejections: StoreRejection[] = [];
+  const { unique, duplicates } = dedupeKeys(all, rejections);
+  const { rows, storedRollouts } = await dropServiceConflicts(ctx, tx, unique, rejections);
+  const services = await insertServices(ctx, tx, rows);
+  const rolloutIds = [...new Set(rows.map((r) => r.record.rollout))];
+  const rolloutsBefore = await readRolloutDays(tx, ctx.db.kind, rolloutIds);
+  const fresh = await insertNewRollouts(ctx, tx, rows, storedRollouts);
+  // Ids are given out in this order: each day's new runs get one id range (StageRunDaySpan stays
+  // one span per day and chunk, whatever order the input is in).
+  const byDay = [...rows].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const { inserted, existing } = await write(ctx, tx, byDay, batchId);
+  const repeated = judgeExisting(existing, rejections);
+  await addInsertedRollups(ctx, tx, inserted);
+  await refreshRollouts(ctx, tx, inserted, fresh);
+  await addRolloutDayChanges(tx, ctx.db.kind, rolloutIds, rolloutsBefore);
+  return { inserted: inserted.length, duplicates: duplicates + repeated, rejections, services };
+}
+
+/** The multi-row INSERT way (SQLite, and PostgreSQL with pgMethod 'insert'). */
+const insertStageRuns: WriteStageRuns = async (ctx, tx, rows, batchId) => {
+  const spec = { table: 'StageRun', columns: STAGE_RUN_COLUMNS, suffix: 'ON CONFLICT ("key") DO NOTHING RETURNING "id", "key"' };
+  const stored = await insertMapped<Row, { id: number; key: string }>(tx, ctx.db.kind, spec, rows, (row, args) => pushStageRunValues(row, batchId, args));
+  const { inserted, existing } = matchStored(rows, stored);
+  await addErrorEvents(ctx, tx, inserted);
+  return { inserted, existing: await readExisting(ctx, tx, existing) };
+};
+
+/**
+ * Everything kept per run inserted, computed from exactly the runs this transaction inserted (not
+ * the duplicates), on both databases: the place a new rollup table plugs in.
+ */
+async function addInsertedRollups(ctx: StoreContext, tx: Queryable, inserted: readonly Row[]): Promise<void> {
+  await addRollups(ctx, tx, inserted);
+  const runs = inserted.map((r) => ({ id: r.id, day: r.day, stageKey: r.record.stage, status: r.record.status, attempt: r.record.attempt, manual: r.record.manual }));
+  await addRunRollups(tx, ctx.db.kind, runs);
 }
 
 /** The StageRun column values of records, as storeRecords writes them (the ingest benchmark reuses it). */
@@ -136,7 +186,7 @@ export function buildStageRunRows(records: readonly IngestRecord[], timeZone: st
 }
 
 /** The rows stored now (RETURNING gave their ids) and those whose key was already stored. */
-function matchStored(rows: readonly Row[], stored: readonly { id: number; key: string }[]): { inserted: Row[]; existing: Row[] } {
+export function matchStored(rows: readonly Row[], stored: readonly { id: number; key: string }[]): { inserted: Row[]; existing: Row[] } {
   const ids = new Map(stored.map((k) => [k.key, k.id]));
   const inserted: Row[] = [];
   const existing: Row[] = [];
@@ -144,26 +194,32 @@ function matchStored(rows: readonly Row[], stored: readonly { id: number; key: s
     const id = ids.get(row.key);
     if (id === undefined) existing.push(row);
     else {
-      row.id = id;
+      row.id = Number(id);
       inserted.push(row);
     }
   }
   return { inserted, existing };
 }
 
-/** Rows whose key was already stored: duplicates when the content is the same, conflicts otherwise. Returns the duplicates. */
-async function compareWithStored(ctx: StoreContext, tx: Queryable, rows: readonly Row[], rejections: StoreRejection[]): Promise<number> {
-  let duplicates = 0;
+/** The stored runs under the keys of rows that were not inserted. */
+async function readExisting(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<Existing[]> {
+  const out: Existing[] = [];
   for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
     const chunk = rows.slice(i, i + LOOKUP_CHUNK);
     const found = await queryRows<StoredRun>(tx, `SELECT ${STORED_RUN_COLUMNS} FROM "StageRun" WHERE "key" IN (${inList(ctx.db.kind, chunk.length)})`, chunk.map((r) => r.key));
     const byKey = new Map(found.map((s) => [s.key, s]));
-    for (const row of chunk) {
-      const stored = byKey.get(row.key);
-      const fields = stored ? differingFields(contentOfStored(stored), contentOf(row)) : [];
-      if (fields.length === 0) duplicates += 1;
-      else rejections.push(conflict(row, fields[0]!, `key "${row.key}" is already stored with other ${fields.join(', ')}`));
-    }
+    for (const row of chunk) out.push({ row, stored: byKey.get(row.key) });
+  }
+  return out;
+}
+
+/** Rows whose key was already stored: duplicates when the content is the same, conflicts otherwise. Returns the duplicates. */
+function judgeExisting(existing: readonly Existing[], rejections: StoreRejection[]): number {
+  let duplicates = 0;
+  for (const { row, stored } of existing) {
+    const fields = stored ? differingFields(contentOfStored(stored), contentOf(row)) : [];
+    if (fields.length === 0) duplicates += 1;
+    else rejections.push(conflict(row, fields[0]!, `key "${row.key}" is already stored with other ${fields.join(', ')}`));
   }
   return duplicates;
 }

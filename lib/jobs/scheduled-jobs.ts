@@ -5,9 +5,11 @@ import { runAdmissionCheck } from '../admission/check';
 import type { Db } from '../db';
 import { hasDigestRun } from '../digest/digest-runs';
 import { runWeeklyDigest, type DigestDeps } from '../digest/run-weekly-digest';
+import type { Settings } from '../env';
 import type { InputJsonObject } from '../generated/sqlite/internal/prismaNamespace';
 import { runInboxImport } from '../ingest/inbox';
 import { deliveredWord, type Mailer } from '../mail/mailer';
+import { runRetention } from '../retention/run-retention';
 import { weekJustEnding } from '../time/iso-week';
 import type { Backoff } from './backoff';
 import { recordLeasedJobRun } from './job-runs';
@@ -22,7 +24,10 @@ export type Attempt = { trigger: 'schedule' | 'retry'; scheduledAt: Date };
 // 'deferred': nothing to do here (the digest's own retry plan in the database takes over).
 export type RunResult = 'busy' | 'deferred' | void;
 export type Job = { name: ScheduledJobName; cron: string; at: ScheduledTask; run: (now: Date, attempt: Attempt) => Promise<RunResult> };
-type Ctx = { db: Db; mailer: Mailer; settings: SchedulerSettings & Partial<AlertsJobSettings>; log: (line: string) => void; retry?: DigestDeps['retry']; backoff: Backoff; clock: () => Date; retryWindowMs: number };
+type Ctx = { db: Db; mailer: Mailer; settings: SchedulerSettings & Partial<AlertsJobSettings> & Partial<Pick<Settings, 'retentionDays'>>; log: (line: string) => void; retry?: DigestDeps['retry']; backoff: Backoff; clock: () => Date; retryWindowMs: number };
+
+/** Nightly, after the inbox import (01:00) and the admission check (01:30) have read the day's runs. */
+const RETENTION_CRON = '30 3 * * *';
 
 export const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -65,11 +70,22 @@ export function createScheduledJobs(ctx: Ctx) {
     const ran = await withLock(db, 'alerts', (lease) => recordLeasedJobRun(db, 'alerts', () => alerts.run(now, lease.confirm), clock));
     log(`alerts: ${ran ? alerts.describe(ran.result) : 'another process is running it'}`);
   };
+  // Registered always; without ROLLSCOPE_RETENTION_DAYS it does nothing (no lease, no JobRun, no log line).
+  const retentionRun = async (now: Date): Promise<RunResult> => {
+    const retentionDays = settings.retentionDays ?? null;
+    if (retentionDays === null) return;
+    // The lease is confirmed before each batch.
+    const work = (confirm: () => Promise<void>) => runRetention({ db, retentionDays, now, timeZone: settings.timeZone, confirm });
+    const ran = await withLock(db, 'retention', (lease) => recordLeasedJobRun(db, 'retention', () => work(lease.confirm), clock));
+    const r = ran?.result;
+    log(`retention: ${r ? `before ${r.horizon}: ${r.rollouts} rollouts, ${r.stageRuns} stage runs, ${r.errorEvents} error events deleted` : 'another process is running it'}`);
+  };
   const jobs: Job[] = [
     { name: 'inbox-import', cron: settings.importCron, at: task(settings.importCron), run: () => leased('inbox-import', () => runInboxImport({ db, settings }), (r) => `${r.files} file(s), ${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected${r.failedFiles.length ? `; see failed/: ${r.failedFiles.join(', ')}` : ''}`) },
     { name: 'admission-check', cron: settings.admissionCron, at: task(settings.admissionCron), run: (now) => leased('admission-check', () => runAdmissionCheck({ db, policy, now, timeZone: settings.timeZone }), (r) => `${r.rules} rules, ${r.findings} findings; ${r.opened} opened, ${r.reopened} reopened, ${r.resolved} resolved`) },
     { name: 'weekly-digest', cron: settings.digestCron, at: task(settings.digestCron), run: weeklyDigest },
     { name: 'alerts', cron: alertsCron, at: task(alertsCron), run: alertsRun },
+    { name: 'retention', cron: RETENTION_CRON, at: task(RETENTION_CRON), run: retentionRun },
   ];
   return { jobs, digest };
 }

@@ -21,16 +21,16 @@ export async function getOverview(db: Db, opts: { timeZone: string; now?: Date }
   const from = addDays(today, -(WINDOW_DAYS - 1));
   const volumeFrom = addDays(today, -(VOLUME_DAYS - 1));
   const [outcomes, stages] = await Promise.all([
-    db.prisma.rollout.groupBy({ by: ['day', 'outcome'], where: { day: { gte: volumeFrom, lte: today } }, _count: { _all: true } }),
+    db.prisma.rolloutDayRollup.findMany({ where: { day: { gte: volumeFrom, lte: today } }, select: { day: true, outcome: true, rollouts: true } }),
     getStagesView(db, { from, to: today }),
   ]);
   const volume = new Map(daysBetween(volumeFrom, today).map((day) => [day, { day, succeeded: 0, failed: 0, inProgress: 0 }]));
   for (const row of outcomes) {
     const v = volume.get(row.day);
     if (!v) continue;
-    if (row.outcome === 'succeeded') v.succeeded += row._count._all;
-    else if (row.outcome === 'failed') v.failed += row._count._all;
-    else v.inProgress += row._count._all;
+    if (row.outcome === 'succeeded') v.succeeded += row.rollouts;
+    else if (row.outcome === 'failed') v.failed += row.rollouts;
+    else v.inProgress += row.rollouts;
   }
   const windowDays = [...volume.values()].filter((v) => v.day >= from);
   const succeeded = windowDays.reduce((a, v) => a + v.succeeded, 0);

@@ -1,7 +1,7 @@
 import { Gauge, Registry } from 'prom-client';
 import type { Db } from '../db';
 import { ratio } from '../format';
-import { getScrapeFigures, type Sample, type ScrapeFigures } from './scrape-figures';
+import { getScrapeFigures, type Sample, type ScrapeFigures, type ScrapeOptions } from './scrape-figures';
 
 /**
  * GET /metrics in the Prometheus text format. Every value is a gauge set from the database at
@@ -127,7 +127,7 @@ export function buildRegistry(figures: ScrapeFigures, scrapeSeconds: number): Re
 }
 
 /** The /metrics body and its content type. */
-export async function renderMetrics(db: Db, opts: { now?: Date; timeZone: string }) {
+export async function renderMetrics(db: Db, opts: ScrapeOptions) {
   const started = performance.now();
   const figures = await getScrapeFigures(db, opts);
   const registry = buildRegistry(figures, (performance.now() - started) / 1000);

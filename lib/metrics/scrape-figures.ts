@@ -46,8 +46,8 @@ async function stageAndRolloutFigures(db: Db, now: Date, timeZone: string) {
   for (const { window, days } of DAY_WINDOWS) {
     const day = { gte: addDays(today, -(days - 1)), lte: today };
     const [stages, rollouts] = await Promise.all([
-      db.prisma.dailyRollup.groupBy({ by: ['stageKey'], where: { day }, _sum: { attempts: true, successes: true, failures: true } }),
-      db.prisma.rollout.groupBy({ by: ['outcome'], where: { day }, _count: { _all: true } }),
+      db.prisma.dailyStageRollup.groupBy({ by: ['stageKey'], where: { day }, _sum: { attempts: true, successes: true, failures: true } }),
+      db.prisma.rolloutDayRollup.groupBy({ by: ['outcome'], where: { day }, _sum: { rollouts: true } }),
     ]);
     const byStage = new Map(stages.map((s) => [s.stageKey, s._sum]));
     for (const s of chain.stages) {
@@ -57,7 +57,7 @@ async function stageAndRolloutFigures(db: Db, now: Date, timeZone: string) {
       out.stageSuccesses.push({ labels, value: sum?.successes ?? 0 });
       out.stageFailures.push({ labels, value: sum?.failures ?? 0 });
     }
-    const byOutcome = new Map(rollouts.map((r) => [r.outcome, r._count._all]));
+    const byOutcome = new Map(rollouts.map((r) => [r.outcome, r._sum.rollouts ?? 0]));
     for (const status of ['succeeded', 'failed', 'in_progress']) {
       out.rollouts.push({ labels: { status, window }, value: byOutcome.get(status) ?? 0 });
     }
@@ -112,12 +112,17 @@ async function ingestFigures(db: Db, now: Date) {
   return { ingestBatches, ingestRecords, ingestLastFinished: last ? seconds(last.finishedAt ?? last.startedAt) : null };
 }
 
-async function jobFigures(db: Db, now: Date) {
+/** The scheduled jobs expected to run: `retention` only with ROLLSCOPE_RETENTION_DAYS set (else it never records a run). */
+export function expectedJobNames(retentionDays: number | null): string[] {
+  return SCHEDULED_JOB_NAMES.filter((job) => job !== 'retention' || retentionDays !== null);
+}
+
+async function jobFigures(db: Db, now: Date, retentionDays: number | null) {
   const week = TIME_WINDOWS[1];
   const since = new Date(now.getTime() - week.ms);
   const runs = await db.prisma.jobRun.groupBy({ by: ['job', 'status'], where: { startedAt: { gte: since } }, _count: { _all: true } });
   // Every scheduled job is listed even before its first run, so "never ran" can alert.
-  const jobs = [...new Set([...SCHEDULED_JOB_NAMES, ...runs.map((r) => r.job)])].sort();
+  const jobs = [...new Set([...expectedJobNames(retentionDays), ...runs.map((r) => r.job)])].sort();
   const jobRuns: Sample[] = [];
   for (const job of jobs) {
     for (const status of ['running', 'succeeded', 'failed']) {
@@ -136,10 +141,13 @@ async function jobFigures(db: Db, now: Date) {
   return { jobRuns, jobLastSuccess: await pick('succeeded'), jobLastFailure: await pick('failed') };
 }
 
-export async function getScrapeFigures(db: Db, opts: { now?: Date; timeZone: string }): Promise<ScrapeFigures> {
+/** What the scrape needs from the settings: the time zone, and the retention (unset: its job is not expected). */
+export type ScrapeOptions = { now?: Date; timeZone: string; retentionDays?: number | null };
+
+export async function getScrapeFigures(db: Db, opts: ScrapeOptions): Promise<ScrapeFigures> {
   const now = opts.now ?? new Date();
   const [stages, owners, ingest, jobs] = await Promise.all([
-    stageAndRolloutFigures(db, now, opts.timeZone), ownerFigures(db), ingestFigures(db, now), jobFigures(db, now),
+    stageAndRolloutFigures(db, now, opts.timeZone), ownerFigures(db), ingestFigures(db, now), jobFigures(db, now, opts.retentionDays ?? null),
   ]);
   return { ...stages, ...owners, ...ingest, ...jobs };
 }

@@ -79,8 +79,8 @@ export async function getStagesView(db: Db, range: { from: string; to: string },
   const prevFrom = addDays(range.from, -days.length);
   const [chain, perDay, previous] = await Promise.all([
     getChain(db),
-    db.prisma.dailyRollup.groupBy({ by: ['stageKey', 'day'], where: { day: { gte: range.from, lte: range.to } }, _sum: { attempts: true, successes: true, failures: true, firstAttempts: true, firstSuccesses: true } }),
-    db.prisma.dailyRollup.groupBy({ by: ['stageKey'], where: { day: { gte: prevFrom, lt: range.from } }, _sum: { successes: true, failures: true } }),
+    db.prisma.dailyStageRollup.groupBy({ by: ['stageKey', 'day'], where: { day: { gte: range.from, lte: range.to } }, _sum: { attempts: true, successes: true, failures: true, firstAttempts: true, firstSuccesses: true } }),
+    db.prisma.dailyStageRollup.groupBy({ by: ['stageKey'], where: { day: { gte: prevFrom, lt: range.from } }, _sum: { successes: true, failures: true } }),
   ]);
   const prev = new Map(previous.map((p) => [p.stageKey, ratio(p._sum.successes ?? 0, (p._sum.successes ?? 0) + (p._sum.failures ?? 0))]));
   let cumulative: number | null = 1;

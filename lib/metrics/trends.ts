@@ -34,7 +34,7 @@ type Weeks = ReturnType<typeof listTrendWeeks>;
 
 /**
  * The trends of the `weeks` complete weeks (1–52, default 12) up to the last complete week, and the week in
- * progress with `current`. Reads per-day figures only (DailyRollup; rollouts grouped per day in the database),
+ * progress with `current`. Reads per-day figures only (DailyStageRollup, RolloutDayRollup),
  * the classes with their status decisions, and the violations — no stage runs or error events.
  */
 export async function getTrends(db: Db, opts: Opts): Promise<Trends> {
@@ -112,10 +112,11 @@ async function readRows(db: Db, range: { from: string; to: string; ends: number[
   const [first, last] = [new Date(Math.min(...range.ends)), new Date(Math.max(...range.ends))];
   const [chain, outcomes, stageRows, firstRollout, classes, decisions, violations] = await Promise.all([
     getChain(db),
-    db.prisma.rollout.groupBy({ by: ['day', 'outcome', 'failedRuns', 'manualCount'], where: days, _count: { _all: true } }),
-    // In the order of DailyRollup's key (day, stage, service), so SQLite aggregates along it without sorting.
-    db.prisma.dailyRollup.groupBy({ by: ['day', 'stageKey'], where: days, _sum: { firstAttempts: true, firstSuccesses: true } }),
-    db.prisma.rollout.findFirst({ orderBy: { day: 'asc' }, select: { day: true } }),
+    db.prisma.rolloutDayRollup.findMany({ where: days }),
+    // In the order of DailyStageRollup's key (day, stage): one row per day and stage, read along the key.
+    db.prisma.dailyStageRollup.groupBy({ by: ['day', 'stageKey'], where: days, _sum: { firstAttempts: true, firstSuccesses: true } }),
+    // From the rollup, not Rollout: rollouts older than the retention are deleted, their figures stay.
+    db.prisma.rolloutDayRollup.findFirst({ where: { rollouts: { gt: 0 } }, orderBy: { day: 'asc' }, select: { day: true } }),
     db.prisma.errorClass.findMany({
       where: { OR: [{ firstSeen: { lt: last } }, { firstSeen: null, createdAt: { lt: last } }] },
       select: { id: true, firstSeen: true, createdAt: true, updatedAt: true, status: true, resolvedAt: true, mergedIntoId: true },
@@ -140,20 +141,19 @@ async function readRows(db: Db, range: { from: string; to: string; ends: number[
   };
 }
 
-type OutcomeGroup = { day: string; outcome: string; failedRuns: number; manualCount: number; _count: { _all: number } };
+type OutcomeDay = { day: string; outcome: string; rollouts: number; noFailedRuns: number; noManual: number };
 
-/** Rollouts per day from groups of (day, outcome, failed runs, manual steps); first pass: succeeded, no failed run. */
-function rolloutDays(groups: readonly OutcomeGroup[]): Map<string, RolloutDay> {
+/** Rollouts per day from RolloutDayRollup's (day, outcome) rows; first pass: succeeded, no failed run. */
+function rolloutDays(groups: readonly OutcomeDay[]): Map<string, RolloutDay> {
   const byDay = new Map<string, RolloutDay>();
   for (const g of groups) {
     const d = byDay.get(g.day) ?? { day: g.day, rollouts: 0, finished: 0, succeeded: 0, firstPass: 0, unattended: 0 };
-    const n = g._count._all;
     const finished = g.outcome === 'succeeded' || g.outcome === 'failed';
-    d.rollouts += n;
-    if (finished) d.finished += n;
-    if (finished && g.manualCount === 0) d.unattended += n;
-    if (g.outcome === 'succeeded') d.succeeded += n;
-    if (g.outcome === 'succeeded' && g.failedRuns === 0) d.firstPass += n;
+    d.rollouts += g.rollouts;
+    if (finished) d.finished += g.rollouts;
+    if (finished) d.unattended += g.noManual;
+    if (g.outcome === 'succeeded') d.succeeded += g.rollouts;
+    if (g.outcome === 'succeeded') d.firstPass += g.noFailedRuns;
     byDay.set(g.day, d);
   }
   return byDay;

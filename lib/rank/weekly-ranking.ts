@@ -39,7 +39,7 @@ async function chunked<T>(ids: readonly string[], read: (chunk: string[]) => Pro
 }
 
 async function stageTotals(db: Db, days: string[]): Promise<Map<string, StageTotals>> {
-  const rows = await db.prisma.dailyRollup.groupBy({ by: ['stageKey'], where: { day: { in: days } }, _sum: { attempts: true, successes: true, failures: true, skips: true, firstAttempts: true, firstSuccesses: true } });
+  const rows = await db.prisma.dailyStageRollup.groupBy({ by: ['stageKey'], where: { day: { in: days } }, _sum: { attempts: true, successes: true, failures: true, skips: true, firstAttempts: true, firstSuccesses: true } });
   return new Map(rows.map((r) => [r.stageKey, { attempts: r._sum.attempts ?? 0, successes: r._sum.successes ?? 0, failures: r._sum.failures ?? 0, skips: r._sum.skips ?? 0, firstAttempts: r._sum.firstAttempts ?? 0, firstSuccesses: r._sum.firstSuccesses ?? 0 }]));
 }
 

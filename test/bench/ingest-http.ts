@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { generateDemoRecords, type DemoOptions } from '../../lib/demo/generate';
 import { applyMigrations } from '../../prisma/tools/migrations';
 import { startNextServer } from '../helpers/next-server';
@@ -6,9 +5,9 @@ import { startNextServer } from '../helpers/next-server';
 const PER_REQUEST = 5000;
 const TOKEN = 'bench-token';
 
-/** Starts the production server on a fresh database and POSTs NDJSON bodies to /api/ingest, one at a time. */
-export async function measureHttpPath(opts: { dir: string; demo: DemoOptions }) {
-  const url = `file:${path.join(opts.dir, 'http.db')}`;
+/** Starts the production server on a fresh database (`url`: a new SQLite file or an empty PostgreSQL database) and POSTs NDJSON bodies to /api/ingest, one at a time. */
+export async function measureHttpPath(opts: { url: string; demo: DemoOptions }) {
+  const url = opts.url;
   await applyMigrations(url);
   const server = await startNextServer({ DATABASE_URL: url, INGEST_TOKENS: TOKEN });
   try {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { windowDaysSchema } from '../../lib/admission/kind';
 import { parseSettings } from '../../lib/env';
+import { MIN_RETENTION_DAYS } from '../../lib/retention/minimum';
 
 describe('settings', () => {
   it('has a default for everything, with the SQLite file resolved to one absolute path', () => {
@@ -35,5 +37,21 @@ describe('settings', () => {
     expect(() => parseSettings({ DATABASE_URL: 'mysql://x', ROLLSCOPE_TIMEZONE: 'Mars/Olympus', PORT: 'abc' }, '/x')).toThrow(
       /Invalid settings[\s\S]*DATABASE_URL: must start with file:[\s\S]*ROLLSCOPE_TIMEZONE: is not an IANA time zone[\s\S]*PORT:/,
     );
+  });
+
+  it('keeps every stage run unless ROLLSCOPE_RETENTION_DAYS is set, and refuses a retention that would cut a window short', () => {
+    // The longest window (90 days) read from the Monday before yesterday's week, under a horizon set the same day.
+    expect(MIN_RETENTION_DAYS).toBe(97);
+    expect(windowDaysSchema.safeParse(MIN_RETENTION_DAYS - 7).success).toBe(true);
+    expect(windowDaysSchema.safeParse(MIN_RETENTION_DAYS - 6).success).toBe(false);
+    expect(parseSettings({}, '/x').retentionDays).toBeNull();
+    expect(parseSettings({ ROLLSCOPE_RETENTION_DAYS: '' }, '/x').retentionDays).toBeNull();
+    expect(parseSettings({ ROLLSCOPE_RETENTION_DAYS: ' 365 ' }, '/x').retentionDays).toBe(365);
+    expect(parseSettings({ ROLLSCOPE_RETENTION_DAYS: '97' }, '/x').retentionDays).toBe(97);
+    for (const bad of ['30', '91', '96', '-5', '1.5', 'a year', '99999999']) {
+      expect(() => parseSettings({ ROLLSCOPE_RETENTION_DAYS: bad }, '/x')).toThrow(
+        /ROLLSCOPE_RETENTION_DAYS: must be a whole number of days from 97 \(the longest admission window, 90 days, plus the week it is judged in\) to 36500, or unset/,
+      );
+    }
   });
 });

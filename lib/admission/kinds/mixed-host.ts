@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { inChunks, queryRows } from '../../sql';
+import { inChunks } from '../../sql';
 import { addDays } from '../../time/day';
 import { defineKind, windowDaysSchema, type Finding } from '../kind';
+import { readRunsOfDays } from '../run-days';
 
 type Raw = { host: string; env: string; startedAt: string | Date; finishedAt: string | Date | null; rolloutId: string; stageKey: string; day: string };
 type HostRun = { env: string; start: number; end: number; day: string; rolloutId: string; stageKey: string };
@@ -50,14 +51,11 @@ export const mixedHost = defineKind({
   windowDays: (c) => c.windowDays,
   joinsOutcomes: true,
   async evaluateDays(ctx, c, range) {
-    const { db } = ctx;
-    const p = db.kind === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
-    const rows = await queryRows<Raw>(
-      await db.bulk(),
-      `SELECT "host","env","startedAt","finishedAt","rolloutId","stageKey","day" FROM "StageRun"
-       WHERE "day" >= ${p[0]} AND "day" <= ${p[1]} AND "env" IN ('test','online') AND "host" IS NOT NULL`,
-      [addDays(range.from, -MARGIN_DAYS), addDays(range.to, MARGIN_DAYS)],
-    );
+    const rows = await readRunsOfDays<Raw>(ctx.db, { from: addDays(range.from, -MARGIN_DAYS), to: addDays(range.to, MARGIN_DAYS) }, {
+      columns: '"host","env","startedAt","finishedAt","rolloutId","stageKey","day"',
+      where: `"env" IN ('test','online') AND "host" IS NOT NULL`,
+      args: [],
+    });
     const byHost = new Map<string, HostRun[]>();
     for (const r of rows) {
       const start = new Date(r.startedAt).getTime();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { queryRows } from '../../sql';
 import { addDays, daysBetween } from '../../time/day';
 import { defineKind, findingsPerDay, windowDaysSchema, windowEnding } from '../kind';
+import { readRunsOfDays } from '../run-days';
 
 /** The nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -28,15 +28,13 @@ export const stageDuration = defineKind({
   windowDays: (c) => c.windowDays,
   joinsOutcomes: false,
   async evaluateDays(ctx, c, range) {
-    const { db } = ctx;
     const first = addDays(range.from, -(c.windowDays - 1));
-    const p = db.kind === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
-    // StageRun has no index on day (ingest speed): one scan of the table per range, keeping three columns.
-    const rows = await queryRows<{ stageKey: string; day: string; durationMs: number }>(
-      await db.bulk(),
-      `SELECT "stageKey","day","durationMs" FROM "StageRun" WHERE "day" >= ${p[0]} AND "day" <= ${p[1]} AND "status" = 'succeeded' AND "durationMs" IS NOT NULL`,
-      [first, range.to],
-    );
+    // StageRun has no index on day (ingest speed): the window's runs are read by their id spans.
+    const rows = await readRunsOfDays<{ stageKey: string; day: string; durationMs: number }>(ctx.db, { from: first, to: range.to }, {
+      columns: '"stageKey","day","durationMs"',
+      where: `"status" = 'succeeded' AND "durationMs" IS NOT NULL`,
+      args: [],
+    });
     const perStage = new Map<string, Map<string, number[]>>();
     for (const r of rows) {
       if (c.stages && !c.stages.includes(r.stageKey)) continue;

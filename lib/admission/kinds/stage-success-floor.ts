@@ -21,7 +21,7 @@ export const stageSuccessFloor = defineKind({
   joinsOutcomes: false,
   async evaluateDays(ctx, c, range) {
     const first = addDays(range.from, -(c.windowDays - 1));
-    const rows = await ctx.db.prisma.dailyRollup.groupBy({
+    const rows = await ctx.db.prisma.dailyStageRollup.groupBy({
       by: ['stageKey', 'day'],
       where: { day: { gte: first, lte: range.to }, ...(c.stages ? { stageKey: { in: c.stages } } : {}) },
       _sum: { successes: true, failures: true },

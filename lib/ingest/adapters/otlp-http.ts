@@ -12,7 +12,7 @@ import { loadChainStageMap } from './chain-stage-map';
 
 type Deps = {
   db: Db;
-  settings: Pick<Settings, 'ingestTokens' | 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone' | 'admissionFile'>;
+  settings: Pick<Settings, 'ingestTokens' | 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone' | 'admissionFile'> & Partial<Pick<Settings, 'retentionDays'>>;
 };
 
 class UnsupportedMediaTypeError extends HttpError {

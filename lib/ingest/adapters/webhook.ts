@@ -18,7 +18,7 @@ export type AdaptedJob = { ok: true; record: IngestRecordInput } | { ok: false; 
 /** A payload's jobs (to store or quarantine), those not finished yet (not stored now), or the reason nothing applies. */
 export type Adapted = { source: string; jobs: AdaptedJob[]; notFinished: string[] } | { ignored: string };
 
-export type WebhookDeps = { db: Db; settings: Pick<Settings, 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone' | 'admissionFile'> };
+export type WebhookDeps = { db: Db; settings: Pick<Settings, 'maxBodyBytes' | 'maxLineBytes' | 'chainFile' | 'timeZone' | 'admissionFile'> & Partial<Pick<Settings, 'retentionDays'>> };
 
 /**
  * A webhook whose secret is not set: the endpoint is off, 404 with the setting that turns it on (not

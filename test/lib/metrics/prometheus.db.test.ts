@@ -6,6 +6,7 @@ import { NO_OWNER } from '../../../lib/metrics/scrape-figures';
 import { addDays } from '../../../lib/time/day';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { parsePrometheusText, valueOf } from '../../helpers/prometheus-text';
+import { deriveDayRollups } from './derived-rollups';
 
 let t: TestDb;
 let stages: string[];
@@ -41,6 +42,7 @@ async function load(d: Data) {
   await p.dailyRollup.deleteMany(); await p.rollout.deleteMany(); await p.ingestBatch.deleteMany(); await p.jobRun.deleteMany();
   await p.dailyRollup.createMany({ data: d.rollups.map((r) => ({ day: addDays(TODAY, -r.ago), stageKey: stages[r.stage % stages.length]!, service: r.service, attempts: r.s + r.f + r.k, successes: r.s, failures: r.f, skips: r.k })) });
   await p.rollout.createMany({ data: d.rollouts.map((r, i) => ({ id: `r${i}`, service: 'svc-a', env: 'online', startedAt: NOW, day: addDays(TODAY, -r.ago), outcome: r.outcome })) });
+  await deriveDayRollups(t.db);
   const ownerOf = (n: number | null) => (n === null ? null : owners[n % owners.length]!.id);
   await p.errorClass.createMany({ data: d.classes.map((c, i) => ({ key: `k${i}`, template: `t${i}`, ownerId: ownerOf(c.owner), status: c.status })) });
   const rules = [0, 1, 2, 3].map((i) => ({ id: `rule-${i}`, title: `Rule ${i}`, kind: 'k', severity: 'warning', mode: 'audit', scope: 'host', ownerId: i === 3 ? null : owners[i]!.id }));
@@ -66,7 +68,7 @@ describe('GET /metrics figures', () => {
   it('equal counts computed independently from the generated rows, with only low-cardinality labels', async () => {
     await fc.assert(fc.asyncProperty(dataArb, async (d) => {
       await load(d);
-      const text = (await renderMetrics(t.db, { now: NOW, timeZone: 'UTC' })).body;
+      const text = (await renderMetrics(t.db, { now: NOW, timeZone: 'UTC', retentionDays: 365 })).body;
       const samples = parsePrometheusText(text);
       for (const s of samples) expect(Object.keys(s.labels).every((l) => ['stage', 'owner', 'team', 'status', 'job', 'window'].includes(l))).toBe(true);
       expect(new Set(samples.map((s) => s.name)).size).toBeLessThanOrEqual(METRIC_NAMES.length);
@@ -114,4 +116,18 @@ describe('GET /metrics figures', () => {
       expect(valueOf(samples, 'rollscope_ingest_last_finished_timestamp_seconds', {})).toBe(newest === null ? undefined : (NOW.getTime() - newest * 3600_000 - 1000) / 1000);
     }), { numRuns: 8 });
   }, 120_000);
+
+  it('lists the retention job (as never ran) only when a retention is set, and any job that recorded runs', async () => {
+    const p = t.db.prisma;
+    await p.jobRun.deleteMany();
+    const retentionRuns = async (retentionDays: number | null) => {
+      const samples = parsePrometheusText((await renderMetrics(t.db, { now: NOW, timeZone: 'UTC', retentionDays })).body);
+      return samples.filter((s) => s.name === 'rollscope_job_runs' && s.labels.job === 'retention').map((s) => s.value);
+    };
+    expect(await retentionRuns(null)).toEqual([]);
+    expect(await retentionRuns(365)).toEqual([0, 0, 0]);
+    const startedAt = new Date(NOW.getTime() - 3_600_000);
+    await p.jobRun.create({ data: { job: 'retention', status: 'succeeded', startedAt, finishedAt: startedAt } });
+    expect((await retentionRuns(null)).reduce((a, b) => a + b, 0)).toBe(1);
+  });
 });

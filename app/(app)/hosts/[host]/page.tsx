@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
+import { retentionNotice } from '../../../../lib/retention/horizon';
 import { formatCount, formatPercent } from '../../../../lib/format';
 import { paramsOrThrow } from '../../../../lib/http/params';
 import { decodeSegments, hostSegmentSchema, placePeriodSchema } from '../../../../lib/http/place-schemas';
@@ -18,11 +19,14 @@ type Props = { params: Promise<{ host: string }>; searchParams: Promise<Record<s
 export default async function HostPage({ params, searchParams }: Props) {
   const { host } = paramsOrThrow(hostSegmentSchema, decodeSegments(await params));
   await requireUser('viewer', hostHref(host));
-  const { timeZone } = getSettings();
+  const settings = getSettings();
+  const { timeZone } = settings;
   const period = resolvePlacePeriod(paramsOrThrow(placePeriodSchema, await searchParams), timeZone);
   const h = await getHostPlace(await getDb(), host, period);
   if (!h) notFound();
   const query = periodQuery(period);
+  // Runs, failures and rollouts before the retention horizon are gone: say so rather than show zeros.
+  const gap = retentionNotice(settings, period.from);
   const envs = h.envs.map((e) => `${e.env} (last ${e.lastSeen.toISOString().slice(0, 10)})`).join(', ') || 'no recorded environment';
   const failedShare = formatPercent(h.runs > 0 ? h.failures / h.runs : null, 2);
   return (
@@ -31,6 +35,7 @@ export default async function HostPage({ params, searchParams }: Props) {
       <p className="subtle" data-summary="">
         {formatCount(h.runs)} stage runs, {formatCount(h.failures)} failed ({failedShare}) · runs {envs}
       </p>
+      {gap && <p className="subtle" role="note" data-retention="">{gap}</p>}
       <Panel title="Open violations of this host"><ViolationTable violations={h.violations} /></Panel>
       <Panel title="Success per stage on this host"><StageSuccessTable stages={h.stages} /></Panel>
       <Panel title={`Failures by error class (top ${TOP_CLASSES})`}>

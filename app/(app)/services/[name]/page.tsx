@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
+import { retentionNotice } from '../../../../lib/retention/horizon';
 import { formatCount, formatPercent, ratio } from '../../../../lib/format';
 import { paramsOrThrow } from '../../../../lib/http/params';
 import { decodeSegments, placePeriodSchema, serviceSegmentSchema } from '../../../../lib/http/place-schemas';
@@ -18,11 +19,14 @@ type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<s
 export default async function ServicePage({ params, searchParams }: Props) {
   const { name } = paramsOrThrow(serviceSegmentSchema, decodeSegments(await params));
   await requireUser('viewer', serviceHref(name));
-  const { timeZone } = getSettings();
+  const settings = getSettings();
+  const { timeZone } = settings;
   const period = resolvePlacePeriod(paramsOrThrow(placePeriodSchema, await searchParams), timeZone);
   const s = await getServicePlace(await getDb(), name, period);
   if (!s) notFound();
   const query = periodQuery(period);
+  // Runs, failures and rollouts before the retention horizon are gone: say so rather than show zeros.
+  const gap = retentionNotice(settings, period.from);
   const { succeeded, failed, inProgress } = s.outcomes;
   const failures = s.stages.reduce((a, x) => a + x.failures, 0);
   return (
@@ -34,6 +38,7 @@ export default async function ServicePage({ params, searchParams }: Props) {
         {' '}· end-to-end success {formatPercent(ratio(succeeded, succeeded + failed))}
         {' '}· <a href={`/errors?service=${encodeURIComponent(s.service)}`}>its error classes</a>
       </p>
+      {gap && <p className="subtle" role="note" data-retention="">{gap}</p>}
       <Panel title="Open violations of this service"><ViolationTable violations={s.violations} /></Panel>
       <Panel title="Success per stage"><StageSuccessTable stages={s.stages} /></Panel>
       <Panel title={`Failures by error class (top ${TOP_CLASSES})`}>

@@ -1,6 +1,7 @@
 import { notFound } from 'next/navigation';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
+import { retentionNotice } from '../../../../lib/retention/horizon';
 import { formatCount, formatPercent } from '../../../../lib/format';
 import { paramsOrThrow } from '../../../../lib/http/params';
 import { stageSegmentSchema } from '../../../../lib/http/page-schemas';
@@ -14,16 +15,20 @@ export default async function StagePage({ params, searchParams }: { params: Prom
   const { key } = paramsOrThrow(stageSegmentSchema, await params);
   await requireUser('viewer', `/stages/${key}`);
   const input = paramsOrThrow(rangeSchema, await searchParams);
-  const range = resolveRange(input, getSettings().timeZone);
+  const settings = getSettings();
+  const range = resolveRange(input, settings.timeZone);
   const d = await getStageDrilldown(await getDb(), key, range);
   if (!d) notFound();
   // The service and host pages open on the same period.
   const query = periodQuery({ week: input.week ?? null, ...range });
+  // The classes and hosts come from error events, gone before the retention horizon (services from the rollups stay).
+  const gap = retentionNotice(settings, range.from);
   return (
     <>
       <p><a href={`/stages?from=${range.from}&to=${range.to}`}>← Stages</a></p>
       <h1>{d.stage.name} · {input.week ? `week ${input.week}, ` : ''}{range.from} – {range.to}</h1>
       <p className="subtle">Owner {d.stage.owner ?? '–'}</p>
+      {gap && <p className="subtle" role="note" data-retention="">{gap}</p>}
       <section className="panel">
         <h2>Error classes</h2>
         {d.classes.length === 0 ? <p className="subtle">No failures in this range.</p> : (

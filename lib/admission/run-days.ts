@@ -1,0 +1,63 @@
+import type { Db } from '../db';
+import { queryRows } from '../sql';
+import type { DayRange } from './kind';
+
+/** StageRun ids `fromId`–`toId`, inclusive. */
+export type IdRange = { fromId: number; toId: number };
+
+/**
+ * Ids between two spans read in one statement rather than two: a query per tiny span costs more
+ * than reading a few thousand rows of other days beside it.
+ */
+const JOIN_GAP = 5_000;
+/** At most this many ids per statement, so no statement's rows grow with the days asked for. */
+const MAX_IDS_PER_READ = 500_000;
+
+/** Sorted, merged ranges covering `spans` (ranges at most `gap` ids apart become one), each at most `max` ids. */
+export function mergeIdRanges(spans: readonly IdRange[], gap = JOIN_GAP, max = MAX_IDS_PER_READ): IdRange[] {
+  const sorted = [...spans].sort((a, b) => a.fromId - b.fromId);
+  const merged: IdRange[] = [];
+  for (const s of sorted) {
+    const last = merged.at(-1);
+    if (last && s.fromId <= last.toId + gap + 1) last.toId = Math.max(last.toId, s.toId);
+    else merged.push({ ...s });
+  }
+  return merged.flatMap((r) => {
+    const parts: IdRange[] = [];
+    for (let from = r.fromId; from <= r.toId; from += max) {
+      parts.push({ fromId: from, toId: Math.min(r.toId, from + max - 1) });
+    }
+    return parts;
+  });
+}
+
+/** The StageRun id ranges holding the runs of the days of `range` (StageRunDaySpan, maintained at ingest). */
+export async function listRunIdRanges(db: Db, range: DayRange): Promise<IdRange[]> {
+  const spans = await db.prisma.stageRunDaySpan.findMany({
+    where: { day: { gte: range.from, lte: range.to } },
+    select: { fromId: true, toId: true },
+  });
+  return mergeIdRanges(spans);
+}
+
+/**
+ * The stage runs of the days of `range` (and `where`, SQL over StageRun with `?` placeholders for
+ * `args`), read range by range of primary key: no index on "day" and no scan of other days' blocks.
+ */
+export async function readRunsOfDays<T>(
+  db: Db,
+  range: DayRange,
+  spec: { columns: string; where: string; args: unknown[] },
+): Promise<T[]> {
+  const out: T[] = [];
+  const q = await db.bulk();
+  for (const ids of await listRunIdRanges(db, range)) {
+    const args = [ids.fromId, ids.toId, range.from, range.to, ...spec.args];
+    let n = 0;
+    const sql = `SELECT ${spec.columns} FROM "StageRun"
+      WHERE "id" >= ? AND "id" <= ? AND "day" >= ? AND "day" <= ? AND (${spec.where})`;
+    const rows = await queryRows<T>(q, db.kind === 'sqlite' ? sql : sql.replace(/\?/g, () => `$${++n}`), args);
+    for (const row of rows) out.push(row);
+  }
+  return out;
+}
