@@ -12,7 +12,7 @@ export async function GET(request: Request): Promise<Response> {
     const db = await getDb();
     const settings = getSettings();
     await verifyMetricsAccess(db, settings.metricsToken, request.headers.get('authorization'));
-    const { body, contentType } = await renderMetrics(db, { timeZone: settings.timeZone });
+    const { body, contentType } = await renderMetrics(db, { timeZone: settings.timeZone, retentionDays: settings.retentionDays });
     return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
   } catch (error) {
     return errorResponse(error);

@@ -16,7 +16,7 @@ export function formatSummary(summary: IngestSummary | IngestSummary[]): string 
     const t = summary.reduce(
       (a, s) => ({
         accepted: a.accepted + s.accepted, duplicates: a.duplicates + s.duplicates, rejected: a.rejected + s.rejected,
-        conflicts: a.conflicts + s.conflicts, expired: a.expired + (s.expired ?? 0), seconds: a.seconds + s.seconds,
+        conflicts: a.conflicts + s.conflicts, expired: a.expired + s.expired, seconds: a.seconds + s.seconds,
       }),
       { accepted: 0, duplicates: 0, rejected: 0, conflicts: 0, expired: 0, seconds: 0 },
     );

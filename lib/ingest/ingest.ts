@@ -31,9 +31,8 @@ export type IngestSummary = {
   /**
    * Valid records not stored because they started before the retention horizon: retention may
    * have deleted their key already, and storing them again would count them twice in the rollups.
-   * Always set by ingestLines; optional only so summaries built elsewhere (tests) need not name it.
    */
-  expired?: number;
+  expired: number;
   warnings: string[];
   /** The first rejections, for display; all of them are in the quarantine (RejectedLine). */
   rejections: Rejection[];
@@ -140,7 +139,7 @@ export async function ingestLines(opts: IngestOptions): Promise<IngestSummary> {
     throw new IngestAbortedError(`${opts.source}: ${message} (batch #${lease.id}: ${summary.accepted} stored before it stopped)`, summary);
   }
   summary.warnings.unshift(...(opts.warnings ?? []));
-  const seen = summary.accepted + summary.duplicates + summary.rejected + (summary.expired ?? 0);
+  const seen = summary.accepted + summary.duplicates + summary.rejected + summary.expired;
   if (seen === 0) summary.warnings.push('empty input: no records');
   await finishBatch(opts.db, lease, counts(summary), new Date(now()));
   if (opts.admission && summary.accepted > 0) await checkAdmission(opts, opts.admission, summary);
@@ -163,11 +162,8 @@ async function readAndStore(opts: IngestOptions, summary: IngestSummary, reject:
   const ctx: StoreContext = { db: opts.db, timeZone: opts.timeZone, lastStage: opts.lastStage, knownServices: new Set() };
   let valid: StoreItem[] = [];
   let seen = 0;
-  const flushValid = async () => {
-    if (valid.length === 0) return;
+  const store = async (chunk: StoreItem[]) => {
     const storeStarted = performance.now();
-    const chunk = valid;
-    valid = [];
     let r: Awaited<ReturnType<typeof storeChunk>>;
     try {
       r = await storeChunk(ctx, chunk, summary.batchId);
@@ -181,17 +177,34 @@ async function readAndStore(opts: IngestOptions, summary: IngestSummary, reject:
     summary.duplicates += r.duplicates;
     for (const x of r.rejections) await reject(x);
   };
-  for await (const lines of opts.lines) {
-    for (const checked of lines) {
-      seen += 1;
-      if (checked.ok && horizon !== null && Date.parse(checked.record.startedAt) < horizon.ms) summary.expired = (summary.expired ?? 0) + 1;
-      else if (checked.ok) valid.push({ record: checked.record, line: checked.line, raw: checked.raw });
-      else await reject({ kind: 'invalid', line: checked.line, field: checked.field, reason: checked.reason, raw: checked.raw, bytes: checked.bytes });
-      if (valid.length >= STORE_BATCH) await flushValid();
-      if (opts.onProgress && seen % PROGRESS_EVERY === 0) opts.onProgress({ records: seen, accepted: summary.accepted + valid.length, rejected: summary.rejected });
+  // One chunk is stored while the next is read and validated (the database and this process work
+  // at once); chunks are stored one after the other, in input order.
+  let storing: Promise<void> | null = null;
+  const flushValid = async () => {
+    if (valid.length === 0) return;
+    const chunk = valid;
+    valid = [];
+    if (storing) await storing;
+    storing = store(chunk);
+    // Awaited before the next chunk and at the end; this only keeps a failure from being unhandled meanwhile.
+    storing.catch(() => undefined);
+  };
+  try {
+    for await (const lines of opts.lines) {
+      for (const checked of lines) {
+        seen += 1;
+        if (checked.ok && horizon !== null && Date.parse(checked.record.startedAt) < horizon.ms) summary.expired += 1;
+        else if (checked.ok) valid.push({ record: checked.record, line: checked.line, raw: checked.raw });
+        else await reject({ kind: 'invalid', line: checked.line, field: checked.field, reason: checked.reason, raw: checked.raw, bytes: checked.bytes });
+        if (valid.length >= STORE_BATCH) await flushValid();
+        if (opts.onProgress && seen % PROGRESS_EVERY === 0) opts.onProgress({ records: seen, accepted: summary.accepted + valid.length, rejected: summary.rejected });
+      }
     }
+    await flushValid();
+  } finally {
+    // Whatever stopped the reading, the chunk being stored finishes (or fails) before the batch is closed.
+    if (storing) await storing;
   }
-  await flushValid();
   if (horizon !== null && summary.expired) {
     const setting = `ROLLSCOPE_RETENTION_DAYS=${opts.retentionDays}`;
     summary.warnings.push(`${summary.expired} record(s) not stored: they started before ${horizon.day}, older than the retention (${setting})`);

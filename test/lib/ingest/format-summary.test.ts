@@ -3,7 +3,7 @@ import { formatSummary } from '../../../lib/ingest/format-summary';
 import type { IngestSummary } from '../../../lib/ingest/ingest';
 
 const summary = (admission: IngestSummary['admission']): IngestSummary => ({
-  batchId: 1, source: 'a.ndjson', format: 'ndjson', accepted: 10, duplicates: 0, rejected: 0, conflicts: 0, warnings: [], rejections: [], seconds: 1, storeSeconds: 0.5, admission, classification: null, recordsPerSecond: 10,
+  batchId: 1, source: 'a.ndjson', format: 'ndjson', accepted: 10, duplicates: 0, rejected: 0, conflicts: 0, expired: 0, warnings: [], rejections: [], seconds: 1, storeSeconds: 0.5, admission, classification: null, recordsPerSecond: 10,
 });
 
 describe('the ingestion summary', () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestStream, prepareIngest, type IngestTarget } from '../../../lib/ingest/sources';
 import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
 import { invalidLine, keyOf, ndjsonBytes, validRecord, validRecords, type ValidRecord } from '../../helpers/records';
+import { installPoison, POISON_HOST } from '../../helpers/poison';
 import { bytes } from '../../helpers/streams';
 
 // One bad record never costs the others: whatever mix of valid and invalid lines an input holds,
@@ -12,22 +13,10 @@ import { bytes } from '../../helpers/streams';
 
 let t: TestDb;
 let target: IngestTarget;
-const POISON_HOST = 'poison-host';
-
-async function installPoison(): Promise<void> {
-  const p = t.db.prisma;
-  if (t.db.kind === 'sqlite') {
-    await p.$executeRawUnsafe(`CREATE TRIGGER poison BEFORE INSERT ON "StageRun" WHEN NEW."host" = '${POISON_HOST}' BEGIN SELECT RAISE(ABORT, 'poisoned record'); END`);
-  } else {
-    await p.$executeRawUnsafe(`CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN IF NEW."host" = '${POISON_HOST}' THEN RAISE EXCEPTION 'poisoned record' USING ERRCODE = '23514'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
-    await p.$executeRawUnsafe('CREATE TRIGGER poison BEFORE INSERT ON "StageRun" FOR EACH ROW EXECUTE FUNCTION poison()');
-  }
-}
-
 beforeAll(async () => {
   t = await createTestDb();
   target = await prepareIngest(t.db, { chainFile: null, timeZone: 'UTC', maxLineBytes: 4096 }, { admission: false });
-  await installPoison();
+  await installPoison(t.db);
 });
 afterAll(async () => t?.close());
 
