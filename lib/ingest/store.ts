@@ -4,6 +4,7 @@ import { dayInZone, isoToDbTimestamp, toDbTimestamp } from '../time/day';
 import type { IngestRecord } from './record';
 import { addRolloutDayChanges, readRolloutDays } from './rollup-rollout-days';
 import { addRunRollups } from './rollup-runs';
+import { countRun, emptyRunCounts } from './rollup-stage-days';
 import { computeRolloutState, type RunFacts } from './rollout-state';
 import { contentOfRecord, contentOfStored, differingFields, STORED_RUN_COLUMNS, type StoredRun } from './run-content';
 
@@ -324,14 +325,8 @@ async function addRollups(ctx: StoreContext, tx: Queryable, rows: readonly Row[]
   for (const { record: r, day } of rows) {
     const id = `${day}\u0000${r.stage}\u0000${r.service}`;
     let v = sums.get(id) as number[] | undefined;
-    if (!v) sums.set(id, (v = [0, 0, 0, 0, 0, 0, 0]));
-    v[0]! += 1;
-    if (r.status === 'succeeded') v[1]! += 1;
-    else if (r.status === 'failed') v[2]! += 1;
-    else v[3]! += 1;
-    if (r.manual) v[4]! += 1;
-    if (r.attempt === 1 && r.status !== 'skipped') v[5]! += 1;
-    if (r.attempt === 1 && r.status === 'succeeded') v[6]! += 1;
+    if (!v) sums.set(id, (v = emptyRunCounts()));
+    countRun(v, r);
   }
   const values = [...sums.entries()].map(([id, v]) => [...id.split('\u0000'), ...v]);
   await insertRows(tx, ctx.db.kind, { table: 'DailyRollup', columns: ROLLUP_COLUMNS, suffix: `ON CONFLICT ("day","stageKey","service") DO UPDATE SET ${ROLLUP_ADD}` }, values);
