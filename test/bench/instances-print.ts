@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type { Db } from '../../lib/db';
 import type { TestSmtp } from '../helpers/smtp';
 import type { KillReport } from './instances-kill';
@@ -6,22 +5,7 @@ import { p95, tallies } from './instances-load';
 import { runsPerOccurrence, type Claim } from './instances-procs';
 import { countJobRuns, countLeases, countMail, countRecords } from './instances-report';
 
-/** The instances soak's database (a new one on the given server) and the printed figures. */
-export function freshPgDatabase(server: string): { url: string; drop: () => Promise<void> } {
-  const name = `rollscope_instances_${process.pid}`;
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const admin = new pg.Client({ connectionString: server });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
+/** The instances soak's printed figures. */
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 

@@ -21,7 +21,8 @@ import { computeRolloutsPerDay, writeDemoFiles } from '../../lib/demo/write-file
 import { applyMigrations } from '../../prisma/tools/migrations';
 import { startNextServer } from '../helpers/next-server';
 import { startSmtpServer } from '../helpers/smtp';
-import { freshPgDatabase, printReport } from './instances-print';
+import { freshPgDatabase } from '../helpers/pg-database';
+import { printReport } from './instances-print';
 import { killHoldingJob } from './instances-kill';
 import { compareAnswers, failures, ingestEverywhere, loadPages, loops } from './instances-load';
 import { claimsOf, startScheduler, type SchedulerProc } from './instances-procs';
@@ -51,7 +52,7 @@ async function makeBatches(dir: string) {
 }
 
 const work = await mkdtemp(path.join(os.tmpdir(), 'rollscope-instances-'));
-const database = freshPgDatabase(values.database);
+const database = freshPgDatabase(values.database, `rollscope_instances_${process.pid}`);
 const stops: (() => Promise<unknown> | void)[] = [];
 try {
   await applyMigrations(database.url);

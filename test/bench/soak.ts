@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import pg from 'pg';
 import { createIngestToken } from '../../lib/auth/ingest-tokens';
 import { createSession, SESSION_COOKIE } from '../../lib/auth/sessions';
 import { createUser } from '../../lib/auth/users';
@@ -24,6 +23,7 @@ import { ROUTES } from '../../lib/http/routes';
 import { weekJustEnding } from '../../lib/time/iso-week';
 import { applyMigrations } from '../../prisma/tools/migrations';
 import { startNextServer } from '../helpers/next-server';
+import { freshPgDatabase } from '../helpers/pg-database';
 import { startSmtpServer } from '../helpers/smtp';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -51,18 +51,7 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 /** A fresh database: a SQLite file in `dir`, or a new database on the PostgreSQL server of `server`. */
 async function freshDatabase(dir: string, server: string | undefined): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!server) return { url: `file:${path.join(dir, 'soak.db')}`, drop: async () => undefined };
-  const name = `rollscope_soak_${process.pid}`;
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const admin = new pg.Client({ connectionString: server });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+  return freshPgDatabase(server, `rollscope_soak_${process.pid}`);
 }
 
 /** Demo files for the run, split between the CLI and HTTP with one file sent both ways; the record keys all of them hold. */

@@ -1,0 +1,16 @@
+import pg from 'pg';
+
+/** A database `name` on the PostgreSQL server of `server` (created on first migration) and how to drop it. */
+export function freshPgDatabase(server: string, name: string): { url: string; drop: () => Promise<void> } {
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const admin = new pg.Client({ connectionString: server });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
