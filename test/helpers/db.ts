@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadChainConfig } from '../../lib/chain/config';
 import { syncChain } from '../../lib/chain/sync';
 import { openDb, type Db } from '../../lib/db';
 import { applyMigrations } from '../../prisma/tools/migrations';
+import { freshPgDatabase } from './pg-database';
 
 /**
  * A fresh, migrated database for one test file: a temp SQLite file, or — when
@@ -46,15 +46,5 @@ function sqliteTarget() {
 
 function postgresTarget() {
   const name = `rollscope_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const url = new URL(TEST_PG_URL);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const admin = new URL(TEST_PG_URL);
-    admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
-  };
-  return { url: url.toString(), drop };
+  return freshPgDatabase(TEST_PG_URL, name);
 }

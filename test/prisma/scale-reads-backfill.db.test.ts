@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../lib/db';
 import { execute, queryRows } from '../../lib/sql';
 import { addDays, toDbTimestamp } from '../../lib/time/day';
 import { applyMigrations, readMigrations, writeMigration } from '../../prisma/tools/migrations';
+import { freshPgDatabase } from '../helpers/pg-database';
 import { EXPECTED_KIND, TEST_PG_URL } from '../helpers/db';
 
 // The migration scale_reads backfills its rollups from the rows stored before it: a database
@@ -25,17 +25,9 @@ afterAll(async () => {
 function target(): string {
   if (!TEST_PG_URL) return `file:${path.join(scratch, 'backfill.db')}`;
   const name = `rollscope_backfill_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const url = new URL(TEST_PG_URL);
-  url.pathname = `/${name}`;
-  drop = async () => {
-    const admin = new URL(TEST_PG_URL);
-    admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
-  };
-  return url.toString();
+  const fresh = freshPgDatabase(TEST_PG_URL, name);
+  drop = fresh.drop;
+  return fresh.url;
 }
 
 type Run = {
