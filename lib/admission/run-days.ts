@@ -43,11 +43,13 @@ export async function listRunIdRanges(db: Db, range: DayRange): Promise<IdRange[
 /**
  * The stage runs of the days of `range` (and `where`, SQL over StageRun with `?` placeholders for
  * `args`), read range by range of primary key: no index on "day" and no scan of other days' blocks.
+ * With `groupBy`, `columns` may aggregate: the groups are those of each id range, so one group
+ * value can come back once per range and the caller folds them.
  */
 export async function readRunsOfDays<T>(
   db: Db,
   range: DayRange,
-  spec: { columns: string; where: string; args: unknown[] },
+  spec: { columns: string; where: string; args: unknown[]; groupBy?: string },
 ): Promise<T[]> {
   const out: T[] = [];
   const q = await db.bulk();
@@ -55,7 +57,7 @@ export async function readRunsOfDays<T>(
     const args = [ids.fromId, ids.toId, range.from, range.to, ...spec.args];
     let n = 0;
     const sql = `SELECT ${spec.columns} FROM "StageRun"
-      WHERE "id" >= ? AND "id" <= ? AND "day" >= ? AND "day" <= ? AND (${spec.where})`;
+      WHERE "id" >= ? AND "id" <= ? AND "day" >= ? AND "day" <= ? AND (${spec.where})${spec.groupBy ? ` GROUP BY ${spec.groupBy}` : ''}`;
     const rows = await queryRows<T>(q, db.kind === 'sqlite' ? sql : sql.replace(/\?/g, () => `$${++n}`), args);
     for (const row of rows) out.push(row);
   }

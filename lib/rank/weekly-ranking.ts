@@ -1,10 +1,10 @@
 import type { Db } from '../db';
 import { addDays, dayInZone, startOfDayInZone } from '../time/day';
 import { previousWeek, weekDays } from '../time/iso-week';
-import { readCohorts } from './cohorts';
 import { computeRanking, type EventFact, type RankedClass } from './compute-ranking';
 import { computeImpact, type ImpactAttempt, type JointGain } from './impact';
 import { computeChainFigures, computeStageFigures, type ChainFigures, type StageFigures, type StageTotals } from './stage-figures';
+import { readWeekRuns } from './week-runs';
 
 export type ClassMeta = { key: string; name: string | null; template: string; category: string; ownerId: string | null; assigneeId: string | null; ownerRule: string | null; status: string; dominantStage: string | null;
   /** The tracker issue the class is followed in (absent in rankings stored before links existed). */
@@ -60,7 +60,7 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
   const select = { id: true, errorClassId: true, rolloutId: true, service: true, stageKey: true, host: true, attempt: true, occurredAt: true, message: true, day: true } as const;
   const [chainStages, rollouts, prevRollouts, byDay, classes, current, previous] = await Promise.all([
     db.prisma.stage.findMany({ orderBy: { position: 'asc' }, select: { key: true, name: true } }),
-    db.prisma.rollout.findMany({ where: { day: { in: days } }, select: { id: true, service: true, outcome: true, failedRuns: true, manualCount: true } }),
+    db.prisma.rollout.findMany({ where: { day: { in: days } }, select: { id: true, service: true, outcome: true, failedRuns: true, manualCount: true, stageRuns: true } }),
     db.prisma.rollout.findMany({ where: { day: { in: prevDays } }, select: { id: true, outcome: true, failedRuns: true, manualCount: true } }),
     db.prisma.errorEvent.findMany({ where: { day: { in: [...days, ...prevDays] }, errorClassId: { not: null } }, select }),
     db.prisma.errorClass.findMany({ where: { mergedIntoId: null } }),
@@ -70,10 +70,9 @@ export async function computeWeeklyRanking(opts: { db: Db; week: string; timeZon
   const failed = rollouts.filter((r) => r.outcome === 'failed').map((r) => r.id);
   // Every attempt of the week's rollouts that failed somewhere (retried or not), with its error's class.
   const troubled = rollouts.filter((r) => r.failedRuns > 0).map((r) => r.id);
-  const [ofTroubled, runs, cohorts] = await Promise.all([
+  const [ofTroubled, { attempts: runs, cohorts }] = await Promise.all([
     chunked(troubled, (chunk) => db.prisma.errorEvent.findMany({ where: { rolloutId: { in: chunk }, errorClassId: { not: null } }, select: { ...select, stageRunId: true } })),
-    chunked(troubled, (chunk) => db.prisma.stageRun.findMany({ where: { rolloutId: { in: chunk } }, select: { id: true, rolloutId: true, stageKey: true, attempt: true, status: true, durationMs: true, manual: true } })),
-    readCohorts(db, rollouts.map((r) => r.id)),
+    readWeekRuns(db, days, rollouts),
   ]);
   const classOfRun = new Map(ofTroubled.map((e) => [e.stageRunId, e.errorClassId!]));
   const attempts: ImpactAttempt[] = runs.map((r) => ({ rolloutId: r.rolloutId, stageKey: r.stageKey, attempt: r.attempt, status: r.status, durationMs: r.durationMs, manual: r.manual, classId: classOfRun.get(r.id) ?? null }));
