@@ -5,7 +5,8 @@ import { ValidationError } from '../errors';
 import { addDays, dayInZone, startOfDayInZone } from '../time/day';
 import { isoWeekOfDay, previousWeek, weekDays, weekOfInstant } from '../time/iso-week';
 import { countScale, percentScale, type ChartScale } from './chart-scale';
-import { classSpans, countOpenAt, violationSpans, type OpenSpan } from './open-at';
+import { classSpans, countOpenAt } from './open-at';
+import { countOpenViolations } from './open-violations';
 import {
   buildSeries, countFigure, listTrendWeeks, rateFigure, sameDaysBaseline, stageWeekSums, sumRollouts,
   type RolloutDay, type TrendSeries, type TrendWeek,
@@ -35,7 +36,7 @@ type Weeks = ReturnType<typeof listTrendWeeks>;
 /**
  * The trends of the `weeks` complete weeks (1–52, default 12) up to the last complete week, and the week in
  * progress with `current`. Reads per-day figures only (DailyStageRollup, RolloutDayRollup),
- * the classes with their status decisions, and the violations — no stage runs or error events.
+ * the classes with their status decisions, and the open violations counted per week end — no stage runs or error events.
  */
 export async function getTrends(db: Db, opts: Opts): Promise<Trends> {
   const count = opts.weeks ?? DEFAULT_TREND_WEEKS;
@@ -63,9 +64,9 @@ export async function getTrends(db: Db, opts: Opts): Promise<Trends> {
     });
   // Weeks that end before the first rollout have no data for the open classes and violations either.
   const started = (w: TrendWeek) => rows.firstDay !== null && weekDays(w.week)[6]! >= rows.firstDay;
-  const open = (key: string, label: string, unit: 'classes' | 'violations', spans: OpenSpan[]) =>
+  const open = (key: string, label: string, unit: 'classes' | 'violations', openAt: (at: number) => number) =>
     buildSeries({ key, label, unit, target: null }, weeks, (w) =>
-      countFigure(started(w) ? countOpenAt(spans, endOf.get(w.week)!) : null));
+      countFigure(started(w) ? openAt(endOf.get(w.week)!) : null));
   const rollouts = buildSeries(
     { key: 'rollouts', label: 'Rollouts per week', unit: 'rollouts', target: t.rolloutsPerWeek }, weeks,
     (w) => countFigure(sumRollouts(byDay, w.week, w.days).rollouts || null),
@@ -76,8 +77,8 @@ export async function getTrends(db: Db, opts: Opts): Promise<Trends> {
     chainRate('firstPassYield', 'First-pass yield', t.yield, (s) => s.firstPass),
     chainRate('unattendedRate', 'Unattended rate', t.unattendedRate, (s) => s.unattended),
     rollouts,
-    open('openClasses', 'Open error classes', 'classes', rows.classes),
-    open('openViolations', 'Open violations', 'violations', rows.violations),
+    open('openClasses', 'Open error classes', 'classes', (at) => countOpenAt(rows.classes, at)),
+    open('openViolations', 'Open violations', 'violations', (at) => rows.violations.get(at) ?? 0),
   ];
   const stages = stageTrends(rows, weeks, t.stageSuccessRate);
   return {
@@ -96,7 +97,9 @@ export async function getTrends(db: Db, opts: Opts): Promise<Trends> {
 type Rows = Awaited<ReturnType<typeof readRows>>;
 
 function stageTrends(rows: Rows, weeks: Weeks, target: number): StageTrend[] {
-  const sums = stageWeekSums(rows.stageDays, isoWeekOfDay);
+  // One rollup row per day and stage: the week of each day is worked out once, not once per stage.
+  const weekOf = new Map<string, string>();
+  const sums = stageWeekSums(rows.stageDays, (day) => weekOf.get(day) ?? weekOf.set(day, isoWeekOfDay(day)).get(day)!);
   return rows.chain.stages.map((s) => ({
     ...buildSeries({ key: s.key, label: `${s.name} first-pass success`, unit: 'percent', target }, weeks, (w) => {
       const sum = sums.get(`${s.key}\u0000${w.week}`) ?? { n: 0, of: 0 };
@@ -109,12 +112,12 @@ function stageTrends(rows: Rows, weeks: Weeks, target: number): StageTrend[] {
 /** The rows behind the trends of days `from`–`to` whose weeks end at `ends` (instants). */
 async function readRows(db: Db, range: { from: string; to: string; ends: number[] }) {
   const days = { day: { gte: range.from, lte: range.to } };
-  const [first, last] = [new Date(Math.min(...range.ends)), new Date(Math.max(...range.ends))];
+  const last = new Date(Math.max(...range.ends));
   const [chain, outcomes, stageRows, firstRollout, classes, decisions, violations] = await Promise.all([
     getChain(db),
     db.prisma.rolloutDayRollup.findMany({ where: days }),
-    // In the order of DailyStageRollup's key (day, stage): one row per day and stage, read along the key.
-    db.prisma.dailyStageRollup.groupBy({ by: ['day', 'stageKey'], where: days, _sum: { firstAttempts: true, firstSuccesses: true } }),
+    // (day, stageKey) is DailyStageRollup's key: its rows are the per-day sums already, read without a GROUP BY.
+    db.prisma.dailyStageRollup.findMany({ where: days, select: { day: true, stageKey: true, firstAttempts: true, firstSuccesses: true } }),
     // From the rollup, not Rollout: rollouts older than the retention are deleted, their figures stay.
     db.prisma.rolloutDayRollup.findFirst({ where: { rollouts: { gt: 0 } }, orderBy: { day: 'asc' }, select: { day: true } }),
     db.prisma.errorClass.findMany({
@@ -124,20 +127,16 @@ async function readRows(db: Db, range: { from: string; to: string; ends: number[
     db.prisma.classDecision.findMany({
       where: { kind: { in: ['status', 'merge'] } }, select: { classId: true, kind: true, value: true, createdAt: true },
     }),
-    db.prisma.admissionViolation.findMany({
-      where: { firstSeen: { lt: last }, OR: [{ resolvedAt: null }, { resolvedAt: { gte: first } }] },
-      select: { firstSeen: true, status: true, resolvedAt: true, acknowledgedAt: true },
-    }),
+    // Counted per week end by the database: the violations of a year can be many more rows than weeks.
+    countOpenViolations(db, range.ends),
   ]);
   return {
     chain,
     byDay: rolloutDays(outcomes),
-    stageDays: stageRows.map((r) => ({
-      stageKey: r.stageKey, day: r.day, firstAttempts: r._sum.firstAttempts ?? 0, firstSuccesses: r._sum.firstSuccesses ?? 0,
-    })),
+    stageDays: stageRows,
     firstDay: firstRollout?.day ?? null,
     classes: classSpans(classes, decisions),
-    violations: violationSpans(violations),
+    violations,
   };
 }
 

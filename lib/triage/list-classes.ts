@@ -7,6 +7,7 @@ import { boundedText, calendarDaySchema, checkDayRange, isoWeekSchema, keySchema
 import { addDays, dayCount, daysBetween } from '../time/day';
 import { weekDays } from '../time/iso-week';
 import { readComparedDays, readEntryFigures, readFixTogether } from './entry-detail';
+import { countClassesInRange } from './range-counts';
 
 /** The error-class list of the dashboard: one ranked week, filtered, sorted, paged; all state from the URL. */
 export const classFiltersSchema = z
@@ -126,23 +127,20 @@ async function weekRows(db: Db, week: string, service: string | undefined): Prom
 async function rangeRows(db: Db, range: { from: string; to: string }, service: string | undefined): Promise<ClassRow[]> {
   const length = daysBetween(range.from, range.to, MAX_RANGE_DAYS).length;
   const filter = { errorClassId: { not: null }, ...(service ? { service } : {}) };
-  const where = { ...filter, day: { gte: range.from, lte: range.to } };
-  const [totals, rollouts, before] = await Promise.all([
-    db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where, _count: { _all: true } }),
-    db.prisma.errorEvent.groupBy({ by: ['errorClassId', 'rolloutId'], where }),
+  // Counted in the database from the (day, errorClassId, rolloutId) index: one row per class, not per class and rollout.
+  const [totals, before] = await Promise.all([
+    countClassesInRange(db, range, service || undefined),
     db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where: { ...filter, day: { gte: addDays(range.from, -length), lt: range.from } }, _count: { _all: true } }),
   ]);
   const previous = new Map(before.map((b) => [b.errorClassId, b._count._all]));
-  const classes = await db.prisma.errorClass.findMany({ where: { id: { in: totals.map((t) => t.errorClassId!) }, mergedIntoId: null } });
+  const classes = await db.prisma.errorClass.findMany({ where: { id: { in: totals.map((t) => t.classId) }, mergedIntoId: null } });
   const byId = new Map(classes.map((c) => [c.id, c]));
-  const affected = new Map<number, number>();
-  for (const r of rollouts) affected.set(r.errorClassId!, (affected.get(r.errorClassId!) ?? 0) + 1);
   const rows = totals.flatMap((t) => {
-    const c = byId.get(t.errorClassId!);
+    const c = byId.get(t.classId);
     if (!c) return [];
     return [{
-      id: c.id, rank: 0, title: c.name ?? c.template, template: c.template, badge: '', in80: false, failures: t._count._all, previousFailures: previous.get(c.id) ?? 0,
-      failedRollouts: affected.get(c.id) ?? 0, uplift: 0, upliftRollouts: 0, upliftOf: 0, impact: null, toil: null, toilRank: null, reveals: [],
+      id: c.id, rank: 0, title: c.name ?? c.template, template: c.template, badge: '', in80: false, failures: t.events, previousFailures: previous.get(c.id) ?? 0,
+      failedRollouts: t.rollouts, uplift: 0, upliftRollouts: 0, upliftOf: 0, impact: null, toil: null, toilRank: null, reveals: [],
       stage: c.dominantStage, category: c.category,
       ownerId: c.ownerId, assigneeId: c.assigneeId, status: c.status, lastSeen: c.lastSeen, trackerUrl: c.trackerUrl, trend: [],
     }];

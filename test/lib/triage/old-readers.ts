@@ -1,0 +1,61 @@
+import type { Db } from '../../../lib/db';
+import { addDays, daysBetween } from '../../../lib/time/day';
+import { MAX_RANGE_DAYS } from '../../../lib/http/fields';
+import type { ClassRow } from '../../../lib/triage/list-classes';
+
+/**
+ * The range list as it was read before issue 14 (every class and rollout pair of the range read back
+ * and counted in JS), kept as the reference the index-backed reader must match exactly.
+ */
+export async function oldRangeRows(db: Db, range: { from: string; to: string }, service?: string): Promise<ClassRow[]> {
+  const length = daysBetween(range.from, range.to, MAX_RANGE_DAYS).length;
+  const filter = { errorClassId: { not: null }, ...(service ? { service } : {}) };
+  const where = { ...filter, day: { gte: range.from, lte: range.to } };
+  const [totals, rollouts, before] = await Promise.all([
+    db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where, _count: { _all: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['errorClassId', 'rolloutId'], where }),
+    db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where: { ...filter, day: { gte: addDays(range.from, -length), lt: range.from } }, _count: { _all: true } }),
+  ]);
+  const previous = new Map(before.map((b) => [b.errorClassId, b._count._all]));
+  const classes = await db.prisma.errorClass.findMany({ where: { id: { in: totals.map((t) => t.errorClassId!) }, mergedIntoId: null } });
+  const byId = new Map(classes.map((c) => [c.id, c]));
+  const affected = new Map<number, number>();
+  for (const r of rollouts) affected.set(r.errorClassId!, (affected.get(r.errorClassId!) ?? 0) + 1);
+  const rows: ClassRow[] = totals.flatMap((t) => {
+    const c = byId.get(t.errorClassId!);
+    if (!c) return [];
+    return [{
+      id: c.id, rank: 0, title: c.name ?? c.template, template: c.template, badge: '', in80: false, failures: t._count._all, previousFailures: previous.get(c.id) ?? 0,
+      failedRollouts: affected.get(c.id) ?? 0, uplift: 0, upliftRollouts: 0, upliftOf: 0, impact: null, toil: null, toilRank: null, reveals: [],
+      stage: c.dominantStage, category: c.category,
+      ownerId: c.ownerId, assigneeId: c.assigneeId, status: c.status, lastSeen: c.lastSeen, trackerUrl: c.trackerUrl, trend: [],
+    }];
+  });
+  rows.sort((a, b) => b.failures - a.failures || a.id - b.id).forEach((r, i) => (r.rank = i + 1));
+  return rows;
+}
+
+type Event = { id: number; errorClassId: number | null; rolloutId: string; stageKey: string; service: string; host: string | null; occurredAt: Date; day: string };
+
+/** A class page's all-time figures recounted in JS from every stored event and rollout: the obvious full scan. */
+export async function recountClassFigures(db: Db, classId: number, timeline: { from: string; to: string }) {
+  const events: Event[] = await db.prisma.errorEvent.findMany({
+    select: { id: true, errorClassId: true, rolloutId: true, stageKey: true, service: true, host: true, occurredAt: true, day: true },
+  });
+  const mine = events.filter((e) => e.errorClassId === classId);
+  const failed = new Set((await db.prisma.rollout.findMany({ where: { outcome: 'failed' }, select: { id: true } })).map((r) => r.id));
+  const count = (keys: (string | null)[]) => {
+    const n = new Map<string, number>();
+    for (const k of keys) if (k !== null) n.set(k, (n.get(k) ?? 0) + 1);
+    return [...n].map(([key, v]) => ({ key, n: v })).sort((a, b) => b.n - a.n || a.key.localeCompare(b.key));
+  };
+  const latest = [...mine].sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || b.id - a.id).slice(0, 20);
+  const perDay = new Map<string, number>();
+  for (const e of mine) if (e.day >= timeline.from && e.day <= timeline.to) perDay.set(e.day, (perDay.get(e.day) ?? 0) + 1);
+  return {
+    sampleIds: latest.map((e) => e.id),
+    timeline: daysBetween(timeline.from, timeline.to).map((day) => ({ day, failures: perDay.get(day) ?? 0 })),
+    breakdown: { byStage: count(mine.map((e) => e.stageKey)), byService: count(mine.map((e) => e.service)), byHost: count(mine.map((e) => e.host)) },
+    failedRollouts: new Set(mine.filter((e) => failed.has(e.rolloutId)).map((e) => e.rolloutId)).size,
+  };
+}
