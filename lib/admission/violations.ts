@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import { ValidationError } from '../errors';
-import { insertRows } from '../sql';
+import { insertRows, queryRows } from '../sql';
 import { dayInZone } from '../time/day';
 import { isoWeekOfDay } from '../time/iso-week';
 import type { AdmissionRuleConfig } from './config';
@@ -118,16 +118,19 @@ export async function resolveStale(db: Db, rule: AdmissionRuleConfig, now: Date)
 
 /** Violations per rule and per owner per ISO week, from the recorded sightings (newest week first); optionally of some weeks or one rule. */
 export async function getViolationHistory(db: Db, opts: { weeks?: string[]; ruleId?: string } = {}): Promise<{ week: string; ruleId: string; ownerId: string | null; violations: number }[]> {
-  const rows = await db.prisma.admissionViolationWeek.findMany({
-    where: { ...(opts.weeks ? { week: { in: opts.weeks } } : {}), ...(opts.ruleId ? { violation: { ruleId: opts.ruleId } } : {}) },
-    select: { week: true, violation: { select: { ruleId: true, rule: { select: { ownerId: true } } } } },
-  });
-  const counts = new Map<string, { week: string; ruleId: string; ownerId: string | null; violations: number }>();
-  for (const r of rows) {
-    const k = `${r.week}\u0000${r.violation.ruleId}`;
-    const c = counts.get(k) ?? { week: r.week, ruleId: r.violation.ruleId, ownerId: r.violation.rule.ownerId, violations: 0 };
-    c.violations += 1;
-    counts.set(k, c);
-  }
-  return [...counts.values()].sort((a, b) => b.week.localeCompare(a.week) || a.ruleId.localeCompare(b.ruleId));
+  if (opts.weeks?.length === 0) return [];
+  // Counted by the database (a violation has one row per week): the page shows the counts, not the rows.
+  const args: unknown[] = [];
+  const bind = (value: unknown) => (args.push(value), db.kind === 'sqlite' ? '?' : `$${args.length}`);
+  const where = [
+    ...(opts.weeks ? [`w."week" IN (${opts.weeks.map(bind).join(',')})`] : []),
+    ...(opts.ruleId ? [`v."ruleId" = ${bind(opts.ruleId)}`] : []),
+  ];
+  const sql = `SELECT w."week" AS "week", v."ruleId" AS "ruleId", r."ownerId" AS "ownerId", COUNT(*) AS "violations"
+    FROM "AdmissionViolationWeek" w JOIN "AdmissionViolation" v ON v."id" = w."violationId" JOIN "AdmissionRule" r ON r."id" = v."ruleId"
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY w."week", v."ruleId", r."ownerId"`;
+  const rows = await queryRows<{ week: string; ruleId: string; ownerId: string | null; violations: number | string }>(await db.bulk(), sql, args);
+  return rows
+    .map((r) => ({ week: r.week, ruleId: r.ruleId, ownerId: r.ownerId, violations: Number(r.violations) }))
+    .sort((a, b) => b.week.localeCompare(a.week) || a.ruleId.localeCompare(b.ruleId));
 }

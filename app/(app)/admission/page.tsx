@@ -1,6 +1,6 @@
+import { getAdmissionOverview } from '../../../lib/admission/pages';
 import { getDb } from '../../../lib/db';
 import { getSettings } from '../../../lib/env';
-import { getAdmissionOverview } from '../../../lib/metrics/admission';
 import type { OutcomePeriod } from '../../../lib/admission/outcomes';
 import { paramsOrThrow } from '../../../lib/http/params';
 import { admissionPageSchema } from '../../../lib/http/admission-schemas';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAdmissionOverview } from '../../../lib/metrics/admission';
+import { getAdmissionOverview } from '../../../lib/admission/pages';
 import { getKpis } from '../../../lib/metrics/kpis';
 import { classifyAndRank } from '../../../lib/rank/classify-and-rank';
 import type { TestDb } from '../../helpers/db';
@@ -55,7 +55,7 @@ describe('the overview KPIs', () => {
 
 describe('an admission rule page', () => {
   it('shows a rule with its violations, and nothing for an unknown rule', async () => {
-    const { getAdmissionRule } = await import('../../../lib/metrics/admission');
+    const { getAdmissionRule } = await import('../../../lib/admission/pages');
     await t.db.prisma.admissionRule.create({ data: { id: 'no-mixed-hosts', title: 'No test and online containers on one host', kind: 'mixed-host', severity: 'critical', mode: 'audit', scope: 'host', ownerId: 'compute' } });
     const v = await t.db.prisma.admissionViolation.create({ data: { ruleId: 'no-mixed-hosts', subjectType: 'host', subjectId: 'web-1', firstSeen: new Date('2026-11-17T00:00:00Z'), lastSeen: new Date('2026-11-18T00:00:00Z'), count: 2, evidence: { runs: [1, 2] } } });
     await t.db.prisma.admissionViolationWeek.create({ data: { violationId: v.id, week: '2026-W47', checks: 2 } });

@@ -1,9 +1,9 @@
 import { notFound } from 'next/navigation';
+import { getAdmissionRule } from '../../../../lib/admission/pages';
 import { getDb } from '../../../../lib/db';
 import { getSettings } from '../../../../lib/env';
 import { admissionRulePageSchema, ruleSegmentSchema } from '../../../../lib/http/admission-schemas';
 import { paramsOrThrow } from '../../../../lib/http/params';
-import { getAdmissionRule } from '../../../../lib/metrics/admission';
 import { hasRole, requireUser } from '../../../_lib/auth';
 import { OutcomeTable } from '../outcome-table';
 import { ViolationPager } from '../violation-pager';

@@ -1,9 +1,17 @@
-import { listViolations } from '../admission/list-violations';
-import { getAdmissionOutcomes, type OutcomePeriod } from '../admission/outcomes';
-import { getViolationHistory } from '../admission/violations';
 import type { Db } from '../db';
 import { previousWeek, weekOfInstant } from '../time/iso-week';
+import { listViolations } from './list-violations';
+import { getOutcomeReport } from './outcome-counts';
+import type { OutcomePeriod } from './outcomes';
+import { getViolationHistory } from './violations';
 
+/**
+ * What the admission pages show, each figure read bounded by what the page shows (issue #14): the
+ * outcome join counted by the database and, on a rule's page, for that rule only.
+ */
+type History = Awaited<ReturnType<typeof getViolationHistory>>;
+
+/** Weeks of history the pages show. */
 const HISTORY_WEEKS = 8;
 
 /** The last `count` ISO weeks up to the one holding `now`, oldest first. */
@@ -14,7 +22,7 @@ export function recentWeeks(now: Date, timeZone: string, count = HISTORY_WEEKS):
 }
 
 /** Violations per rule (or owner) and week, as a row per key with one count per week. */
-function historyMatrix(history: Awaited<ReturnType<typeof getViolationHistory>>, weeks: string[], key: 'ruleId' | 'ownerId') {
+function historyMatrix(history: History, weeks: string[], key: 'ruleId' | 'ownerId') {
   const rows = new Map<string, number[]>();
   for (const h of history) {
     const i = weeks.indexOf(h.week);
@@ -27,18 +35,20 @@ function historyMatrix(history: Awaited<ReturnType<typeof getViolationHistory>>,
   return [...rows].map(([id, counts]) => ({ id, counts })).sort((a, b) => a.id.localeCompare(b.id));
 }
 
+const OPEN = { status: { in: ['open', 'acknowledged'] } };
+
 /**
  * The /admission page: the rules with their open violations, a page of the violations (open
- * first), the weekly history per rule and per owner, the outcome join for a week (or all stored
+ * first), the weekly history per rule and per owner, the outcome join for a period (or all stored
  * rollouts), and the latest pre-flight checks.
  */
 export async function getAdmissionOverview(db: Db, opts: { period: OutcomePeriod; now?: Date; timeZone: string; page?: number }) {
   const weeks = recentWeeks(opts.now ?? new Date(), opts.timeZone);
   const [rules, list, history, outcomes, preflights] = await Promise.all([
-    db.prisma.admissionRule.findMany({ orderBy: { id: 'asc' }, include: { owner: { select: { name: true } }, _count: { select: { violations: { where: { status: { in: ['open', 'acknowledged'] } } } } } } }),
+    db.prisma.admissionRule.findMany({ orderBy: { id: 'asc' }, include: { owner: { select: { name: true } }, _count: { select: { violations: { where: OPEN } } } } }),
     listViolations(db, { page: opts.page ?? 1 }),
     getViolationHistory(db, { weeks }),
-    getAdmissionOutcomes(db, opts.period),
+    getOutcomeReport(db, opts.period),
     db.prisma.admissionPreflight.findMany({ orderBy: { id: 'desc' }, take: 20 }),
   ]);
   return {
@@ -60,15 +70,17 @@ export async function getAdmissionOverview(db: Db, opts: { period: OutcomePeriod
 export async function getAdmissionRule(db: Db, id: string, opts: { now?: Date; timeZone: string; page?: number }) {
   const rule = await db.prisma.admissionRule.findUnique({ where: { id }, include: { owner: { select: { name: true } } } });
   if (!rule) return null;
-  const list = await listViolations(db, { ruleId: id, page: opts.page ?? 1 });
   const weeks = recentWeeks(opts.now ?? new Date(), opts.timeZone);
-  const history = await getViolationHistory(db, { weeks, ruleId: id });
-  const outcome = (await getAdmissionOutcomes(db)).rules.find((r) => r.rule === id) ?? null;
+  const [list, history, report] = await Promise.all([
+    listViolations(db, { ruleId: id, page: opts.page ?? 1 }),
+    getViolationHistory(db, { weeks, ruleId: id }),
+    getOutcomeReport(db, { ruleId: id }),
+  ]);
   return {
     rule: { ...rule, violations: list.violations },
     violationPage: { total: list.total, open: list.open, page: list.page, pages: list.pages, pageSize: list.pageSize },
     weeks,
     history: weeks.map((w) => history.find((h) => h.week === w)?.violations ?? 0),
-    outcome,
+    outcome: report.rules[0] ?? null,
   };
 }
