@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { inChunks } from '../sql';
 import { addDays, dayInZone, startOfDayInZone } from '../time/day';
 import { previousWeek, weekDays } from '../time/iso-week';
 import { computeRanking, type EventFact, type RankedClass } from './compute-ranking';
@@ -31,12 +32,7 @@ export type WeeklyRanking = {
 export const FIX_TOGETHER = [3, 5] as const;
 
 const CHUNK = 500;
-
-async function chunked<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await read(ids.slice(i, i + CHUNK))));
-  return out;
-}
+const chunked = <T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>) => inChunks(ids, CHUNK, read);
 
 async function stageTotals(db: Db, days: string[]): Promise<Map<string, StageTotals>> {
   const rows = await db.prisma.dailyStageRollup.groupBy({ by: ['stageKey'], where: { day: { in: days } }, _sum: { attempts: true, successes: true, failures: true, skips: true, firstAttempts: true, firstSuccesses: true } });
