@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { forwardedForHeader } from '../lib/auth/client-address';
 import { getSettings } from '../lib/env';
+import { releaseHeldLeases } from '../lib/jobs/lock';
 
 // React and Next read NODE_ENV when they load: set it first, then load Next.
 Object.assign(process.env, { NODE_ENV: 'production' });
@@ -33,6 +34,24 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = KEEP_ALIVE_MS;
 server.listen(settings.port, () => console.log(`[web] listening on http://localhost:${settings.port}`));
 
-const stop = () => server.close(() => process.exit(0));
+// Stopping: no new connections; requests in progress (an ingestion, say) get STOP_GRACE_MS to finish,
+// shorter than the supervisor's wait before SIGKILL (lib/cli/supervise.ts). Then the leases still
+// held — taken by the Next bundle's copy of lib/jobs/lock, which shares this process's registry —
+// are handed back, so another instance takes the job over at once instead of after their expiry.
+const STOP_GRACE_MS = 8_000;
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
+  void Promise.race([drained, grace])
+    .then(async () => {
+      const released = await releaseHeldLeases();
+      if (released > 0) console.log(`[web] released ${released} lease(s) of work that had not finished`);
+    })
+    .finally(() => process.exit(0));
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -87,7 +87,11 @@ export async function acquireLock(db: Db, name: string, opts: LeaseOptions = {})
 }
 
 // The leases this process holds now, so that a process stopping (SIGTERM) hands them back at once.
-const live = new Set<Lease>();
+// Kept on globalThis under a registered symbol: the web server's Next bundle loads its own copy of
+// this module, and the server process (jobs/web-server.ts) must see the leases that copy took.
+const LIVE_KEY = Symbol.for('rollscope.jobs.liveLeases');
+const registry = globalThis as { [LIVE_KEY]?: Set<Lease> };
+const live: Set<Lease> = (registry[LIVE_KEY] ??= new Set<Lease>());
 
 /** Releases every lease this process still holds (a stopping process: the next holder need not wait for expiry). */
 export async function releaseHeldLeases(): Promise<number> {

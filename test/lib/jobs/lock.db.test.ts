@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newHolderId, parseHolderId } from '../../../lib/jobs/holder';
 import { acquireLock, isLockHeld, LeaseLostError, releaseHeldLeases, withLock, type Lease } from '../../../lib/jobs/lock';
 import { createTestDb, EXPECTED_KIND, type TestDb } from '../../helpers/db';
@@ -163,5 +163,16 @@ describe(`job leases (${EXPECTED_KIND})`, () => {
     expect(await releaseHeldLeases()).toBe(2);
     expect(a.held()).toBe(false);
     expect((await t.db.prisma.jobLock.findMany({ select: { name: true } })).map((r) => r.name)).toEqual(['job-c']);
+  });
+
+  it(`another copy of the lock module (the web server's Next bundle has its own) hands back the leases this copy took (${EXPECTED_KIND})`, async () => {
+    vi.resetModules();
+    const copy = await import('../../../lib/jobs/lock');
+    expect(copy.acquireLock).not.toBe(acquireLock);
+    const ours = (await acquireLock(t.db, 'job-ours'))!;
+    const theirs = (await copy.acquireLock(t.db, 'job-theirs'))!;
+    expect(await copy.releaseHeldLeases()).toBe(2);
+    expect([ours.held(), theirs.held()]).toEqual([false, false]);
+    expect(await t.db.prisma.jobLock.count()).toBe(0);
   });
 });
