@@ -88,6 +88,14 @@ export async function insertMapped<T, R = unknown>(
   return out;
 }
 
+/**
+ * SQL true when `column` is one of the strings of a JSON array bound at the single `?` (one bound
+ * parameter however many values: no limit on parameters, one plan for every list length).
+ */
+export function inJsonArray(kind: 'sqlite' | 'postgresql', column: string): string {
+  return kind === 'sqlite' ? `${column} IN (SELECT value FROM json_each(?))` : `${column} IN (SELECT jsonb_array_elements_text(?::jsonb))`;
+}
+
 /** Runs `lookup` on chunks of `values` (a bounded number of bound parameters each) and joins the results. */
 export async function inChunks<T, R>(values: readonly T[], size: number, lookup: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
   const out: R[] = [];

@@ -40,26 +40,32 @@ export async function listRunIdRanges(db: Db, range: DayRange): Promise<IdRange[
   return mergeIdRanges(spans);
 }
 
+type RunsSpec = { columns: string; where: string; args: unknown[]; groupBy?: string };
+
 /**
  * The stage runs of the days of `range` (and `where`, SQL over StageRun with `?` placeholders for
  * `args`), read range by range of primary key: no index on "day" and no scan of other days' blocks.
+ * Each id range's rows are handed to `onRows` and dropped before the next is read, so a caller that
+ * folds them holds at most one read's rows (≤ MAX_IDS_PER_READ), however many days it asks for.
  * With `groupBy`, `columns` may aggregate: the groups are those of each id range, so one group
  * value can come back once per range and the caller folds them.
  */
-export async function readRunsOfDays<T>(
-  db: Db,
-  range: DayRange,
-  spec: { columns: string; where: string; args: unknown[]; groupBy?: string },
-): Promise<T[]> {
-  const out: T[] = [];
+export async function forEachRunsOfDays<T>(db: Db, range: DayRange, spec: RunsSpec, onRows: (rows: T[]) => void): Promise<void> {
   const q = await db.bulk();
   for (const ids of await listRunIdRanges(db, range)) {
     const args = [ids.fromId, ids.toId, range.from, range.to, ...spec.args];
     let n = 0;
     const sql = `SELECT ${spec.columns} FROM "StageRun"
       WHERE "id" >= ? AND "id" <= ? AND "day" >= ? AND "day" <= ? AND (${spec.where})${spec.groupBy ? ` GROUP BY ${spec.groupBy}` : ''}`;
-    const rows = await queryRows<T>(q, db.kind === 'sqlite' ? sql : sql.replace(/\?/g, () => `$${++n}`), args);
-    for (const row of rows) out.push(row);
+    onRows(await queryRows<T>(q, db.kind === 'sqlite' ? sql : sql.replace(/\?/g, () => `$${++n}`), args));
   }
+}
+
+/** forEachRunsOfDays, every row kept: for reads whose rows are few (grouped, or filtered to a few rollouts). */
+export async function readRunsOfDays<T>(db: Db, range: DayRange, spec: RunsSpec): Promise<T[]> {
+  const out: T[] = [];
+  await forEachRunsOfDays<T>(db, range, spec, (rows) => {
+    for (const row of rows) out.push(row);
+  });
   return out;
 }

@@ -1,6 +1,6 @@
 import { readRunsOfDays } from '../admission/run-days';
 import type { Db } from '../db';
-import { inChunks, inList } from '../sql';
+import { inChunks, inJsonArray, inList } from '../sql';
 import { addDays } from '../time/day';
 import { cohortColumns, cohortOf, mergeCohortRow, readCohorts, type CohortRow } from './cohorts';
 
@@ -27,11 +27,6 @@ const ATTEMPT_COLUMNS = '"id","rolloutId","stageKey","attempt","status","duratio
 
 type RawAttempt = Omit<WeekAttempt, 'manual'> & { manual: boolean | number };
 const toAttempt = (r: RawAttempt): WeekAttempt => ({ id: Number(r.id), rolloutId: r.rolloutId, stageKey: r.stageKey, attempt: Number(r.attempt), status: r.status, durationMs: r.durationMs === null ? null : Number(r.durationMs), manual: Boolean(r.manual) });
-
-/** SQL true when `column` is one of the strings of a JSON array bound at the single `?`. */
-function inJsonArray(kind: Db['kind'], column: string): string {
-  return kind === 'sqlite' ? `${column} IN (SELECT value FROM json_each(?))` : `${column} IN (SELECT jsonb_array_elements_text(?::jsonb))`;
-}
 
 /**
  * What the weekly ranking needs of the week's stage runs — each rollout's cohort and every attempt

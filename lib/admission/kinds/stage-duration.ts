@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addDays, daysBetween } from '../../time/day';
 import { defineKind, findingsPerDay, windowDaysSchema, windowEnding } from '../kind';
-import { readRunsOfDays } from '../run-days';
+import { forEachRunsOfDays } from '../run-days';
 
 /** The nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -30,20 +30,22 @@ export const stageDuration = defineKind({
   async evaluateDays(ctx, c, range) {
     const first = addDays(range.from, -(c.windowDays - 1));
     // StageRun has no index on day (ingest speed): the window's runs are read by their id spans.
-    const rows = await readRunsOfDays<{ stageKey: string; day: string; durationMs: number }>(ctx.db, { from: first, to: range.to }, {
+    // Folded per read: only the durations are kept (a number each), never a year's row objects.
+    const perStage = new Map<string, Map<string, number[]>>();
+    await forEachRunsOfDays<{ stageKey: string; day: string; durationMs: number }>(ctx.db, { from: first, to: range.to }, {
       columns: '"stageKey","day","durationMs"',
       where: `"status" = 'succeeded' AND "durationMs" IS NOT NULL`,
       args: [],
+    }, (rows) => {
+      for (const r of rows) {
+        if (c.stages && !c.stages.includes(r.stageKey)) continue;
+        const days = perStage.get(r.stageKey) ?? new Map<string, number[]>();
+        const list = days.get(r.day);
+        if (list) list.push(Number(r.durationMs));
+        else days.set(r.day, [Number(r.durationMs)]);
+        perStage.set(r.stageKey, days);
+      }
     });
-    const perStage = new Map<string, Map<string, number[]>>();
-    for (const r of rows) {
-      if (c.stages && !c.stages.includes(r.stageKey)) continue;
-      const days = perStage.get(r.stageKey) ?? new Map<string, number[]>();
-      const list = days.get(r.day);
-      if (list) list.push(Number(r.durationMs));
-      else days.set(r.day, [Number(r.durationMs)]);
-      perStage.set(r.stageKey, days);
-    }
     const breaches = new Map<string, { day: string; evidence: Record<string, unknown> }[]>();
     for (const [stage, days] of perStage) {
       const limitMs = c.limits[stage] ?? c.limitMs;

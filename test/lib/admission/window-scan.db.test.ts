@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DayRange, Finding, RuleKind } from '../../../lib/admission/kind';
-import { mixedHost } from '../../../lib/admission/kinds/mixed-host';
+import { hostFindings, mixedHost, type HostRun } from '../../../lib/admission/kinds/mixed-host';
 import { stageDuration } from '../../../lib/admission/kinds/stage-duration';
 import { addRunDaySpans } from '../../../lib/ingest/rollup-run-days';
 import { inTransaction } from '../../../lib/sql';
+import { addDays } from '../../../lib/time/day';
 import { createTestDb, type TestDb } from '../../helpers/db';
 import { ingestRuns, type RunSpec } from '../../helpers/ingest';
 
@@ -22,7 +23,8 @@ const DAYS = Array.from({ length: 20 }, (_, i) => `2026-10-${String(i + 1).padSt
 const spec = fc.record({
   day: fc.constantFrom(...DAYS),
   minute: fc.integer({ min: 0, max: 24 * 60 - 1 }),
-  host: fc.constantFrom('web-1', 'web-2', 'web-3'),
+  // Enough hosts that some ran one environment only: mixed-host reads only the hosts that ran both.
+  host: fc.constantFrom('web-1', 'web-2', 'web-3', 'web-4', 'web-5', 'web-6'),
   env: fc.constantFrom('test' as const, 'online' as const, 'prerelease' as const),
   stage: fc.constantFrom('test-build', 'container-start'),
   durationMs: fc.integer({ min: 100, max: 120_000 }),
@@ -72,11 +74,26 @@ async function bothWays<C>(kind: RuleKind<C>, config: C, range: DayRange) {
   return { kept, scanned };
 }
 
+/** mixed-host's findings from every run of the days it reads (no host filter), in id order: the read before it was narrowed. */
+async function mixedFromAllRuns(overlapMinutes: number, range: DayRange): Promise<Finding[]> {
+  const runs = await t.db.prisma.stageRun.findMany({
+    where: { day: { gte: addDays(range.from, -2), lte: addDays(range.to, 2) }, env: { in: ['test', 'online'] }, host: { not: null } },
+    orderBy: { id: 'asc' },
+  });
+  const byHost = new Map<string, HostRun[]>();
+  for (const r of runs) {
+    const start = r.startedAt.getTime();
+    const run = { env: r.env, start, end: r.finishedAt?.getTime() ?? start, day: r.day, rolloutId: r.rolloutId, stageKey: r.stageKey };
+    byHost.set(r.host!, [...(byHost.get(r.host!) ?? []), run]);
+  }
+  return hostFindings(byHost, overlapMinutes, range).sort((a, b) => a.subjectId.localeCompare(b.subjectId));
+}
+
 const dayRange = fc.tuple(fc.constantFrom(...DAYS), fc.constantFrom(...DAYS))
   .map(([a, b]) => (a <= b ? { from: a, to: b } : { from: b, to: a }));
 
 describe('window rules read through the day spans', () => {
-  it('find what the scan by day found, for stage-duration and mixed-host, whatever the order of arrival', async () => {
+  it('find what the scan by day found, for stage-duration and mixed-host (also: what reading every host found), whatever the order of arrival', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(spec, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 4 }),
@@ -89,6 +106,7 @@ describe('window rules read through the day spans', () => {
           expect(duration.kept).toEqual(duration.scanned);
           const mixed = await bothWays(mixedHost, { overlapMinutes, windowDays }, range);
           expect(mixed.kept).toEqual(mixed.scanned);
+          expect(mixed.kept).toEqual(await mixedFromAllRuns(overlapMinutes, range));
         }),
       { numRuns: 20, seed: 20261201 },
     );
