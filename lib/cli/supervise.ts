@@ -26,7 +26,10 @@ export type Supervisor = {
   pids: () => Record<string, number | undefined>;
 };
 
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { baseDelayMs: 1000, maxDelayMs: 30_000, stableMs: 60_000, maxRestarts: 5, windowMs: 10 * 60_000, stopTimeoutMs: 10_000 };
+// stopTimeoutMs: longer than the scheduler's grace for its job in progress (30 s, lib/jobs/scheduler.ts)
+// and the web server's for its requests (8 s), so both hand their leases back before any SIGKILL;
+// a child with nothing in progress exits at once.
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { baseDelayMs: 1000, maxDelayMs: 30_000, stableMs: 60_000, maxRestarts: 5, windowMs: 10 * 60_000, stopTimeoutMs: 40_000 };
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null; error?: Error };
 
