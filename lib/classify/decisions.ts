@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { ValidationError } from '../errors';
+import { refreshClassesDays } from './class-days';
 
 /**
  * Decisions made in triage. Each is stored (ClassDecision: who, when, what) and marks the field
@@ -106,6 +107,7 @@ export async function mergeClasses(db: Db, opts: { targetId: number; sourceIds: 
   for (const id of sources) await liveClass(db, id);
   await db.prisma.$transaction(async (tx) => {
     await tx.errorEvent.updateMany({ where: { errorClassId: { in: sources } }, data: { errorClassId: opts.targetId } });
+    await refreshClassesDays(db.kind, tx, [...sources, opts.targetId]);
     await tx.errorClass.updateMany({ where: { id: { in: sources } }, data: { mergedIntoId: opts.targetId, status: 'merged' } });
     const createdAt = opts.now ?? new Date();
     for (const id of sources) await tx.classDecision.create({ data: { classId: id, kind: 'merge', value: { into: opts.targetId }, actor: opts.actor, createdAt } });

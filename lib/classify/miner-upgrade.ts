@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { rebuildClassDays } from './class-days';
 import { TemplateMiner } from './miner';
 
 type Tx = Parameters<Parameters<Db['prisma']['$transaction']>[0]>[0];
@@ -38,6 +39,8 @@ export async function upgradeMiner(tx: Tx): Promise<{ miner: TemplateMiner; upgr
   }
   const { classOf, upgrade } = await mapClusters(tx, miner, votes, sizes);
   await moveEvents(tx, learned.map((e) => ({ id: e.id, classId: classOf.get(miner.resolve(e.cluster))! })));
+  // Any event may have moved: the per-class-per-day rollup is counted again in full (a rare upgrade).
+  await rebuildClassDays(tx);
   await mergeUnclaimed(tx, learned, classOf, miner, upgrade);
   return { miner, upgrade: { ...upgrade, events: learned.length } };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { inList } from '../sql';
+import { refreshClassDays, type ClassDayKey } from './class-days';
 import { addToClassStats, applyClassRules, gatherClassFacts, refreshClassStats, type ClassAddition } from './class-facts';
 import { compileRule, firstMatch, matchOf, type CompiledRule } from './class-rules';
 import type { TemplateMiner } from './miner';
@@ -47,7 +48,10 @@ export async function runClassification(deps: ClassificationDeps): Promise<Class
       if (learned.length === 0 && deps.refresh === 'touched') return { ...NOTHING, seconds: (Date.now() - started) / 1000 };
       miner.consolidate();
       const classes = await syncClasses(tx, miner, [...new Set(learned.map((l) => l.cluster))]);
-      const assigned = await assignEvents(deps.db.kind, tx, { miner, byKey: classes.byKey, rules, learned });
+      const { assigned, keys } = await assignEvents(deps.db.kind, tx, { miner, byKey: classes.byKey, rules, learned });
+      // The per-class-per-day rollup, of the events the merges moved and of those assigned (which only add to their keys).
+      await refreshClassDays(deps.db.kind, tx, classes.moved);
+      await refreshClassDays(deps.db.kind, tx, keys, { added: true });
       const { updated, reopened } = await refreshClasses(tx, { ...deps, now }, { assigned, created: classes.createdIds, merged: classes.touched });
       await saveMiner(deps.db, tx, miner);
       return { events: learned.length, classesCreated: classes.created, classesMerged: classes.merged, classesUpdated: updated, reopened, seconds: (Date.now() - started) / 1000 };
@@ -58,7 +62,7 @@ export async function runClassification(deps: ClassificationDeps): Promise<Class
   return result;
 }
 
-type Learned = { eventId: number; cluster: number; message: string; stageKey: string; code: string | null; service: string; occurredAt: Date; attrs: unknown };
+type Learned = { eventId: number; cluster: number; message: string; stageKey: string; code: string | null; service: string; occurredAt: Date; day: string; rolloutId: string; attrs: unknown };
 
 /**
  * Brings the classes up to date after a pass: every class (`all`), or only new classes and merge
@@ -87,13 +91,13 @@ async function learnPending(tx: Tx, miner: TemplateMiner, withAttrs: boolean): P
   for (let after = 0; ; ) {
     const page = await tx.errorEvent.findMany({
       where: { errorClassId: null, id: { gt: after } },
-      select: { id: true, message: true, stageKey: true, code: true, service: true, occurredAt: true, ...(withAttrs ? { stageRun: { select: { attrs: true } } } : {}) },
+      select: { id: true, message: true, stageKey: true, code: true, service: true, occurredAt: true, day: true, rolloutId: true, ...(withAttrs ? { stageRun: { select: { attrs: true } } } : {}) },
       orderBy: { id: 'asc' },
       take: PAGE,
     });
     for (const e of page) {
       const attrs = 'stageRun' in e ? (e.stageRun as { attrs: unknown }).attrs : null;
-      learned.push({ eventId: e.id, cluster: miner.add(e.message), message: e.message, stageKey: e.stageKey, code: e.code, service: e.service, occurredAt: e.occurredAt, attrs });
+      learned.push({ eventId: e.id, cluster: miner.add(e.message), message: e.message, stageKey: e.stageKey, code: e.code, service: e.service, occurredAt: e.occurredAt, day: e.day, rolloutId: e.rolloutId, attrs });
     }
     if (page.length < PAGE) return learned;
     after = page.at(-1)!.id;
@@ -103,15 +107,17 @@ async function learnPending(tx: Tx, miner: TemplateMiner, withAttrs: boolean): P
 /**
  * Makes the classes match the miner: one per live cluster; a class whose cluster was merged away
  * is merged into the class of the surviving cluster (the events it holds for the miner follow;
- * those a class rule holds stay). Returns class ids by key, and the classes merges touched.
+ * those a class rule holds stay). Returns class ids by key, the classes merges touched and where
+ * the events they moved were counted and are counted now (for the rollup, class-days.ts).
  */
-async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promise<{ byKey: Map<string, number>; created: number; createdIds: number[]; merged: number; touched: number[] }> {
+async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promise<{ byKey: Map<string, number>; created: number; createdIds: number[]; merged: number; touched: number[]; moved: ClassDayKey[] }> {
   const existing = await tx.errorClass.findMany({ where: { rule: { is: null } }, select: { id: true, key: true, template: true, mergedIntoId: true } });
   const byKey = new Map(existing.map((c) => [c.key, c]));
   let created = 0;
   let merged = 0;
   const touched: number[] = [];
   const createdIds: number[] = [];
+  const moved: ClassDayKey[] = [];
   const ensure = async (clusterId: number) => {
     const cluster = miner.getCluster(clusterId)!;
     const key = String(cluster.id);
@@ -143,13 +149,15 @@ async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promis
     if (survivor === Number(c.key) || c.mergedIntoId !== null) continue;
     const target = await ensure(survivor);
     await tx.errorClass.update({ where: { id: c.id }, data: { mergedIntoId: target, status: 'merged' } });
+    const leaving = await tx.errorEvent.groupBy({ by: ['day', 'rolloutId'], where: { errorClassId: c.id, ruleId: null } });
+    for (const { day, rolloutId } of leaving) moved.push({ classId: c.id, day, rolloutId }, { classId: target, day, rolloutId });
     await tx.errorEvent.updateMany({ where: { errorClassId: c.id, ruleId: null }, data: { errorClassId: target } });
     await tx.errorEvent.updateMany({ where: { minerClassId: c.id }, data: { minerClassId: target } });
     await tx.classDecision.create({ data: { classId: c.id, kind: 'merge', value: { into: target, by: 'template' }, actor: 'rollscope' } });
     touched.push(c.id, target);
     merged += 1;
   }
-  return { byKey: new Map([...byKey].map(([k, v]) => [k, v.id])), created, createdIds, merged, touched };
+  return { byKey: new Map([...byKey].map(([k, v]) => [k, v.id])), created, createdIds, merged, touched, moved };
 }
 
 /** Each class's live class (itself, or the end of its chain of merges made in triage), read once per pass. */
@@ -162,10 +170,11 @@ async function mergeTargets(tx: Tx): Promise<(classId: number) => number> {
   };
 }
 
-/** Writes each event's class (its rule's, or its miner class's), rule and miner class; returns what each class got. */
-async function assignEvents(kind: Db['kind'], tx: Tx, opts: { miner: TemplateMiner; byKey: Map<string, number>; rules: CompiledRule[]; learned: Learned[] }): Promise<Map<number, ClassAddition>> {
+/** Writes each event's class (its rule's, or its miner class's), rule and miner class; returns what each class got and where each event is counted. */
+async function assignEvents(kind: Db['kind'], tx: Tx, opts: { miner: TemplateMiner; byKey: Map<string, number>; rules: CompiledRule[]; learned: Learned[] }): Promise<{ assigned: Map<number, ClassAddition>; keys: ClassDayKey[] }> {
   const groups = new Map<string, number[]>();
   const additions = new Map<number, ClassAddition>();
+  const keys: ClassDayKey[] = [];
   const live = await mergeTargets(tx);
   const withAttrs = opts.rules.some((r) => r.needsAttrs);
   for (const e of opts.learned) {
@@ -173,6 +182,7 @@ async function assignEvents(kind: Db['kind'], tx: Tx, opts: { miner: TemplateMin
     const rule = firstMatch(opts.rules, { ...e, attrs: withAttrs ? attrsOf(e.attrs) : null });
     const classId = rule ? live(rule.classId) : minerClass;
     const key = `${classId}:${rule?.id ?? ''}:${minerClass}`;
+    keys.push({ classId, day: e.day, rolloutId: e.rolloutId });
     const a = additions.get(classId);
     if (!a) additions.set(classId, { n: 1, first: e.occurredAt, last: e.occurredAt });
     else {
@@ -193,5 +203,5 @@ async function assignEvents(kind: Db['kind'], tx: Tx, opts: { miner: TemplateMin
       await tx.$executeRawUnsafe(`UPDATE "ErrorEvent" SET "errorClassId" = ${p[0]}, "ruleId" = ${p[1]}, "minerClassId" = ${p[2]} WHERE "id" IN (${placeholders})`, classId, ruleId, minerClass, ...chunk);
     }
   }
-  return additions;
+  return { assigned: additions, keys };
 }

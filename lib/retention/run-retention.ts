@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { execute, inList, inTransaction, queryRows, type Queryable } from '../sql';
 import { computeRetentionHorizon } from './horizon';
 import { addExpiredEvents } from './expired-events';
+import { readClassDayKeys, refreshClassDays } from '../classify/class-days';
 
 /** What one retention run deleted. */
 export type RetentionResult = {
@@ -85,10 +86,13 @@ async function deleteOldestRollouts(db: Db, horizon: string, size: number) {
 async function deleteRollouts(db: Db, tx: Queryable, ids: string[]) {
   const list = `(${inList(db.kind, ids.length)})`;
   await addExpiredEvents(db, tx, ids);
+  // Where the events about to go are counted in the per-class-per-day rollup: counted again after.
+  const counted = await readClassDayKeys(db.kind, tx, `"rolloutId" IN (${ids.map(() => '?').join(',')})`, ids);
   // Explicit rather than ON DELETE CASCADE: SQLite enforces foreign keys only when asked to.
   await execute(tx, `DELETE FROM "AdmissionViolationRollout" WHERE "rolloutId" IN ${list}`, ids);
   const errorEvents = await execute(tx, `DELETE FROM "ErrorEvent" WHERE "rolloutId" IN ${list}`, ids);
   const stageRuns = await execute(tx, `DELETE FROM "StageRun" WHERE "rolloutId" IN ${list}`, ids);
   await execute(tx, `DELETE FROM "Rollout" WHERE "id" IN ${list}`, ids);
+  await refreshClassDays(db.kind, tx, counted);
   return { stageRuns, errorEvents };
 }

@@ -113,12 +113,13 @@ export async function getClassDetail(db: Db, id: number, now = new Date()): Prom
   const from = addDays(to, -(TIMELINE_DAYS - 1));
   const [rows, perDay, breakdown, failedRollouts, decisions] = await Promise.all([
     db.prisma.errorEvent.findMany({ where: { errorClassId: id }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }], take: SAMPLES, select: sampleSelect }),
-    db.prisma.errorEvent.groupBy({ by: ['day'], where: { errorClassId: id, day: { gte: from, lte: to } }, _count: { _all: true } }),
+    // From the per-class-per-day rollup (lib/classify/class-days.ts): a row per day, not the events.
+    db.prisma.errorClassDay.findMany({ where: { errorClassId: id, day: { gte: from, lte: to } }, select: { day: true, events: true } }),
     getClassBreakdown(db, id),
     countFailedRollouts(db, id),
     db.prisma.classDecision.findMany({ where: { classId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   ]);
-  const counts = new Map(perDay.map((d) => [d.day, d._count._all]));
+  const counts = new Map(perDay.map((d) => [d.day, d.events]));
   const rule = c.rule ? { id: c.rule.id, position: c.rule.position, match: matchOf(c.rule), trackerUrl: c.rule.trackerUrl } : null;
   return {
     id: c.id, key: c.key, title: c.name ?? c.template, template: templateSegments(c.template), rule, category: c.category, categoryRule: c.categoryRule, categorySource: c.categorySource,

@@ -7,7 +7,7 @@ import { boundedText, calendarDaySchema, checkDayRange, isoWeekSchema, keySchema
 import { addDays, dayCount, daysBetween } from '../time/day';
 import { weekDays } from '../time/iso-week';
 import { readComparedDays, readEntryFigures, readFixTogether } from './entry-detail';
-import { countClassesInRange } from './range-counts';
+import { countClassEventsInRange, countClassesInRange } from './range-counts';
 
 /** The error-class list of the dashboard: one ranked week, filtered, sorted, paged; all state from the URL. */
 export const classFiltersSchema = z
@@ -126,13 +126,12 @@ async function weekRows(db: Db, week: string, service: string | undefined): Prom
 /** Classes by their failures in a range of days (change: vs the as long range before), ranked by failures; weekly-only figures are left empty. */
 async function rangeRows(db: Db, range: { from: string; to: string }, service: string | undefined): Promise<ClassRow[]> {
   const length = daysBetween(range.from, range.to, MAX_RANGE_DAYS).length;
-  const filter = { errorClassId: { not: null }, ...(service ? { service } : {}) };
-  // Counted in the database from the (day, errorClassId, rolloutId) index: one row per class, not per class and rollout.
-  const [totals, before] = await Promise.all([
+  const before = { from: addDays(range.from, -length), to: addDays(range.from, -1) };
+  // All services: from the per-class-per-day rollup; one service: counted from its events (index on service, day).
+  const [totals, previous] = await Promise.all([
     countClassesInRange(db, range, service || undefined),
-    db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where: { ...filter, day: { gte: addDays(range.from, -length), lt: range.from } }, _count: { _all: true } }),
+    service ? countServiceEvents(db, before, service) : countClassEventsInRange(db, before),
   ]);
-  const previous = new Map(before.map((b) => [b.errorClassId, b._count._all]));
   const classes = await db.prisma.errorClass.findMany({ where: { id: { in: totals.map((t) => t.classId) }, mergedIntoId: null } });
   const byId = new Map(classes.map((c) => [c.id, c]));
   const rows = totals.flatMap((t) => {
@@ -147,6 +146,12 @@ async function rangeRows(db: Db, range: { from: string; to: string }, service: s
   });
   rows.sort((a, b) => b.failures - a.failures || a.id - b.id).forEach((r, i) => (r.rank = i + 1));
   return rows;
+}
+
+async function countServiceEvents(db: Db, days: { from: string; to: string }, service: string): Promise<Map<number | null, number>> {
+  const where = { errorClassId: { not: null }, service, day: { gte: days.from, lte: days.to } };
+  const rows = await db.prisma.errorEvent.groupBy({ by: ['errorClassId'], where, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.errorClassId, r._count._all]));
 }
 
 // In range mode `failedRollouts` counts the rollouts the class touched (outcomes are a weekly figure).

@@ -3,6 +3,7 @@ import { runClassification } from '../../../lib/classify/run-classification';
 import { loadCategoryConfig, parseRoutingConfig } from '../../../lib/classify/rules';
 import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
 import { ingestRuns, type RunSpec } from '../../helpers/ingest';
+import { readClassDays, scanClassDays } from '../triage/old-readers';
 
 // Class ids survive a new version of the template miner: the state an older miner saved cannot be
 // read, so the new one learns the stored messages again and maps its clusters onto the old classes.
@@ -28,8 +29,11 @@ describe(`a new miner version (${EXPECTED_KIND})`, () => {
     await t.db.prisma.errorClass.update({ where: { id: firstClass.id }, data: { name: 'Named in triage' } });
     const before = new Map((await t.db.prisma.errorEvent.findMany({ select: { id: true, errorClassId: true } })).map((e) => [e.id, e.errorClassId]));
     const classesBefore = await t.db.prisma.errorClass.count();
-    // What an older miner left: a state of version 1, and class keys of its own numbering.
-    await t.db.prisma.classifierState.update({ where: { id: 'template-miner' }, data: { state: { version: 1, nextId: 900, clusters: [], signatures: [], aliases: [] } } });
+    // What an older miner left: a state of version 1, and class keys of its own numbering. Saved as
+    // another process saves (a new row version): with the same version this process would use the
+    // miner it keeps in memory and never read the old state, so no upgrade would run.
+    const old = { version: 1, nextId: 900, clusters: [], signatures: [], aliases: [] };
+    await t.db.prisma.classifierState.update({ where: { id: 'template-miner' }, data: { state: old, version: { increment: 1 } } });
     await t.db.prisma.$executeRawUnsafe(`UPDATE "ErrorClass" SET "key" = CAST("id" + 500 AS TEXT)`);
     await ingestRuns(t.db, runs(60, 30));
     expect(await classify()).toMatchObject({ events: 30, classesCreated: 0 });
@@ -39,5 +43,7 @@ describe(`a new miner version (${EXPECTED_KIND})`, () => {
     expect(await t.db.prisma.errorClass.count()).toBe(classesBefore);
     expect(await t.db.prisma.errorClass.findUniqueOrThrow({ where: { id: firstClass.id } })).toMatchObject({ name: 'Named in triage' });
     expect((await t.db.prisma.classifierState.findUniqueOrThrow({ where: { id: 'template-miner' } })).state).toMatchObject({ version: 2 });
+    // The per-class-per-day rollup was counted again with the events the upgrade moved.
+    expect(await readClassDays(t.db)).toEqual(await scanClassDays(t.db));
   });
 });

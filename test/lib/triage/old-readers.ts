@@ -59,3 +59,39 @@ export async function recountClassFigures(db: Db, classId: number, timeline: { f
     failedRollouts: new Set(mine.filter((e) => failed.has(e.rolloutId)).map((e) => e.rolloutId)).size,
   };
 }
+
+/**
+ * The per-class-per-day rollup (ErrorClassDay, ErrorClassRolloutDay) as a full scan of the events
+ * counts it, in JS: what lib/classify/class-days.ts keeps and the migration error_class_days backfilled.
+ */
+export async function scanClassDays(db: Db) {
+  const events = await db.prisma.errorEvent.findMany({ where: { errorClassId: { not: null } }, select: { errorClassId: true, day: true, rolloutId: true } });
+  const days = new Map<string, { errorClassId: number; day: string; events: number; rollouts: Set<string> }>();
+  const pairDays = new Map<string, Set<string>>();
+  for (const e of events) {
+    const key = `${e.errorClassId}|${e.day}`;
+    const d = days.get(key) ?? { errorClassId: e.errorClassId!, day: e.day, events: 0, rollouts: new Set() };
+    d.events += 1;
+    d.rollouts.add(e.rolloutId);
+    days.set(key, d);
+    const pair = `${e.errorClassId}|${e.rolloutId}`;
+    pairDays.set(pair, (pairDays.get(pair) ?? new Set()).add(e.day));
+  }
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    days: [...days.values()].map((d) => ({ errorClassId: d.errorClassId, day: d.day, events: d.events, rollouts: d.rollouts.size }))
+      .sort((a, b) => a.errorClassId - b.errorClassId || order(a.day, b.day)),
+    pairs: [...pairDays].filter(([, s]) => s.size > 1).flatMap(([pair, s]) => [...s].map((day) => {
+      const [errorClassId, rolloutId] = pair.split('|');
+      return { errorClassId: Number(errorClassId), rolloutId: rolloutId!, day };
+    })).sort((a, b) => a.errorClassId - b.errorClassId || order(a.rolloutId, b.rolloutId) || order(a.day, b.day)),
+  };
+}
+
+/** The rollup as stored, in the order of scanClassDays. */
+export async function readClassDays(db: Db) {
+  return {
+    days: await db.prisma.errorClassDay.findMany({ orderBy: [{ errorClassId: 'asc' }, { day: 'asc' }] }),
+    pairs: await db.prisma.errorClassRolloutDay.findMany({ orderBy: [{ errorClassId: 'asc' }, { rolloutId: 'asc' }, { day: 'asc' }] }),
+  };
+}
