@@ -1,6 +1,6 @@
 import type { Db } from '../db';
 import { ValidationError } from '../errors';
-import { insertRows, queryRows } from '../sql';
+import { execute, inTransaction, queryRows } from '../sql';
 import { dayInZone } from '../time/day';
 import { isoWeekOfDay } from '../time/iso-week';
 import type { AdmissionRuleConfig } from './config';
@@ -67,11 +67,30 @@ export async function recordFinding(db: Db, rule: AdmissionRuleConfig, f: Findin
     const sum = await db.prisma.admissionViolationWeek.aggregate({ where: { violationId: id }, _sum: { checks: true } });
     await db.prisma.admissionViolation.update({ where: { id }, data: { count: sum._sum.checks ?? 0 } });
   }
-  if (f.rollouts?.length) {
-    const spec = { table: 'AdmissionViolationRollout', columns: [{ name: 'violationId', pgType: 'integer' }, { name: 'rolloutId' }], suffix: 'ON CONFLICT DO NOTHING' };
-    await insertRows(await db.bulk(), db.kind, spec, [...new Set(f.rollouts)].map((r) => [id, r]));
-  }
+  if (f.rollouts?.length) await linkRollouts(db, id, rule.id, [...new Set(f.rollouts)]);
   return { outcome, id, weeks };
+}
+
+/** Rollouts linked per statement: far below either database's limit on bound parameters. */
+const LINK_CHUNK = 500;
+
+/**
+ * Links the stored rollouts among `rollouts` to violation `id`, each with the rule and the rollout's
+ * day and outcome as stored now (the outcome report counts from the links alone). Under the store
+ * lock: a store transaction refreshing one of these rollouts commits either before (its new state is
+ * read here) or after (it updates the link, lib/ingest/store.ts). A link made before keeps its values.
+ */
+async function linkRollouts(db: Db, id: number, ruleId: string, rollouts: readonly string[]): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    for (let i = 0; i < rollouts.length; i += LINK_CHUNK) {
+      const chunk = rollouts.slice(i, i + LINK_CHUNK);
+      const at = (n: number) => (db.kind === 'sqlite' ? '?' : `$${n}`);
+      const ids = chunk.map((_, k) => at(k + 3)).join(',');
+      await execute(tx, `INSERT INTO "AdmissionViolationRollout" ("violationId","rolloutId","ruleId","day","outcome")
+        SELECT ${db.kind === 'sqlite' ? '?' : '$1::integer'}, r."id", ${at(2)}, r."day", r."outcome" FROM "Rollout" r WHERE r."id" IN (${ids})
+        ON CONFLICT DO NOTHING`, [id, ruleId, ...chunk]);
+    }
+  }, { serialize: true });
 }
 
 /** The ISO weeks of the days a finding's breach happened on. */

@@ -310,6 +310,21 @@ async function refreshRollouts(ctx: StoreContext, tx: Queryable, inserted: reado
   const values: unknown[][] = [];
   for (const [id, facts] of await readStoredRuns(ctx, tx, stale)) values.push(rolloutValues(id, gained.get(id)![0]!.record.service, facts, ctx));
   await insertRows(tx, ctx.db.kind, { table: 'Rollout', columns: ROLLOUT_COLUMNS, suffix: `ON CONFLICT ("id") DO UPDATE SET ${ROLLOUT_UPDATE}` }, values);
+  await refreshViolationLinks(ctx.db.kind, tx, stale);
+}
+
+/**
+ * The admission violation links of refreshed rollouts take their new day and outcome (the outcome
+ * report counts violating rollouts from the links alone, lib/admission/outcome-counts.ts). Links are
+ * made under the store lock (lib/admission/violations.ts), so none is made beside this with the
+ * rollout's old state. An index lookup per rollout; most refreshed rollouts have no link.
+ */
+async function refreshViolationLinks(kind: Db['kind'], tx: Queryable, ids: readonly string[]): Promise<void> {
+  const of = (column: string) => `(SELECT r."${column}" FROM "Rollout" r WHERE r."id" = "AdmissionViolationRollout"."rolloutId")`;
+  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+    const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+    await execute(tx, `UPDATE "AdmissionViolationRollout" SET "day" = ${of('day')}, "outcome" = ${of('outcome')} WHERE "rolloutId" IN (${inList(kind, chunk.length)})`, chunk);
+  }
 }
 
 /** Failed runs become error events, the rows classification and triage work on. */

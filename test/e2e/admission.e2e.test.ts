@@ -48,7 +48,10 @@ describe.runIf(HAS_CHROMIUM)('admission rule pages', () => {
     mkdirSync(SHOTS, { recursive: true });
     // A rule with many violations and long evidence, resolved (listed after the demo's open ones).
     await withDb(async (db) => {
-      const rollouts = (await db.prisma.rollout.findMany({ take: 120, orderBy: { id: 'asc' }, select: { id: true } })).map((r) => r.id);
+      const stored = await db.prisma.rollout.findMany({ take: 120, orderBy: { id: 'asc' }, select: { id: true, day: true, outcome: true } });
+      const rollouts = stored.map((r) => r.id);
+      // Links carry their rule and their rollout's day and outcome, as recording a finding sets them.
+      const facts = new Map(stored.map((r) => [r.id, { day: r.day, outcome: r.outcome }]));
       await db.prisma.admissionRule.create({ data: { id: PAGED, title: 'E2E: a rule broken often', kind: 'mixed-host', severity: 'info', mode: 'audit', scope: 'host', ownerId: 'sre', active: false } });
       for (let i = 0; i < MANY; i += 1) {
         const examples = rollouts.slice(0, 10).map((id, j) => ({
@@ -61,7 +64,7 @@ describe.runIf(HAS_CHROMIUM)('admission rule pages', () => {
           firstSeen: lastSeen, lastSeen, resolvedAt: lastSeen, count: 3, evidence: { overlapMinutes: 60, clashes: 10, examples },
         } });
         const linked = i === 0 ? rollouts : rollouts.slice(0, 12);
-        await db.prisma.admissionViolationRollout.createMany({ data: linked.map((rolloutId) => ({ violationId: v.id, rolloutId })) });
+        await db.prisma.admissionViolationRollout.createMany({ data: linked.map((rolloutId) => ({ violationId: v.id, rolloutId, ruleId: PAGED, ...facts.get(rolloutId)! })) });
       }
     });
   });

@@ -90,6 +90,7 @@ async function write(db: Db, d: Data): Promise<string[]> {
     perDay.set(`${day}/${r.outcome}`, row);
   }
   await db.prisma.rolloutDayRollup.createMany({ data: [...perDay.values()] });
+  const facts = new Map(d.rollouts.map((r, i) => [rolloutIds[i]!, { day: addDays(FIRST_DAY, r.day), outcome: r.outcome }]));
   const seen = new Set<string>();
   for (const v of d.violations) {
     const ruleId = ruleIds[v.rule % ruleIds.length]!;
@@ -101,7 +102,9 @@ async function write(db: Db, d: Data): Promise<string[]> {
       data: {
         ruleId, subjectType: 'rollout', subjectId: `s${v.subject}`, status: v.status, firstSeen: new Date(lastSeen.getTime() - 86_400_000), lastSeen,
         acknowledgedBy: v.acknowledgedBy, count: v.weeks.length + 1, evidence: { subject: v.subject },
-        weeks: { create: v.weeks.map((week) => ({ week })) }, rollouts: { create: links.map((rolloutId) => ({ rolloutId })) },
+        weeks: { create: v.weeks.map((week) => ({ week })) },
+        // Each link with its rule and its rollout's day and outcome, as recording a finding and ingestion keep them.
+        rollouts: { create: links.map((rolloutId) => ({ rolloutId, ruleId, ...facts.get(rolloutId)! })) },
       },
     });
   }

@@ -71,7 +71,7 @@ describe('the weekly digest over SMTP', () => {
     await t.db.prisma.admissionRule.create({ data: { id: 'unattended', title: 'Rollouts run unattended', kind: 'max-manual-interventions', severity: 'warning', mode: 'audit', scope: 'rollout', ownerId: 'registry' } });
     const rollout = await t.db.prisma.rollout.findFirstOrThrow({ where: { day: { gte: '2026-11-16', lte: '2026-11-22' }, outcome: 'failed' } });
     const seen = new Date('2026-11-18T10:00:00Z');
-    await t.db.prisma.admissionViolation.create({ data: { ruleId: 'unattended', subjectType: 'rollout', subjectId: rollout.id, firstSeen: seen, lastSeen: seen, rollouts: { create: { rolloutId: rollout.id } } } });
+    await t.db.prisma.admissionViolation.create({ data: { ruleId: 'unattended', subjectType: 'rollout', subjectId: rollout.id, firstSeen: seen, lastSeen: seen, rollouts: { create: { rolloutId: rollout.id, ruleId: 'unattended', day: rollout.day, outcome: rollout.outcome } } } });
     await run();
     const registry = smtp.received.find((m) => m.to && !Array.isArray(m.to) && m.to.text === 'registry-team@example.com')!;
     expect(registry.text).toContain('Open admission-rule violations');
