@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { ValidationError } from '../errors';
+import { moveClassFacets } from './class-facets';
 
 /**
  * Decisions made in triage. Each is stored (ClassDecision: who, when, what) and marks the field
@@ -105,6 +106,7 @@ export async function mergeClasses(db: Db, opts: { targetId: number; sourceIds: 
   if (sources.length === 0) throw new ValidationError('choose at least one other class to merge');
   for (const id of sources) await liveClass(db, id);
   await db.prisma.$transaction(async (tx) => {
+    await moveClassFacets(db.kind, tx, { where: `"errorClassId" IN (${sources.map(() => '?').join(',')})`, args: sources }, opts.targetId);
     await tx.errorEvent.updateMany({ where: { errorClassId: { in: sources } }, data: { errorClassId: opts.targetId } });
     await tx.errorClass.updateMany({ where: { id: { in: sources } }, data: { mergedIntoId: opts.targetId, status: 'merged' } });
     const createdAt = opts.now ?? new Date();

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import { rebuildClassFacets } from './class-facets';
 import { TemplateMiner } from './miner';
 
 type Tx = Parameters<Parameters<Db['prisma']['$transaction']>[0]>[0];
@@ -38,6 +39,8 @@ export async function upgradeMiner(tx: Tx): Promise<{ miner: TemplateMiner; upgr
   }
   const { classOf, upgrade } = await mapClusters(tx, miner, votes, sizes);
   await moveEvents(tx, learned.map((e) => ({ id: e.id, classId: classOf.get(miner.resolve(e.cluster))! })));
+  // Any event may have moved: the per-class facet counts are counted again in full (a rare upgrade).
+  await rebuildClassFacets(tx);
   await mergeUnclaimed(tx, learned, classOf, miner, upgrade);
   return { miner, upgrade: { ...upgrade, events: learned.length } };
 }

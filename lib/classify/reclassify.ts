@@ -1,5 +1,6 @@
 import type { Db } from '../db';
-import { execute, inList, queryRows } from '../sql';
+import { execute, inList, inTransaction, queryRows } from '../sql';
+import { moveClassFacets } from './class-facets';
 import { compileRule, firstMatch, matchOf, type CompiledRule, type EventFacts } from './class-rules';
 
 /**
@@ -79,15 +80,17 @@ export async function reclassifyHistory(db: Db): Promise<ReclassifyResult> {
   return { scanned, moved, touched: [...touched], seconds: (performance.now() - started) / 1000 };
 }
 
-/** Puts events in a class (with the rule that put them there, or none). */
+/** Puts events in a class (with the rule that put them there, or none), in one transaction with their facet counts (class-facets.ts). */
 export async function moveEvents(db: Db, ids: readonly number[], classId: number, ruleId: number | null): Promise<number> {
-  const bulk = await db.bulk();
-  let moved = 0;
-  for (let i = 0; i < ids.length; i += UPDATE_CHUNK) {
-    const chunk = ids.slice(i, i + UPDATE_CHUNK);
-    const list = db.kind === 'sqlite' ? inList(db.kind, chunk.length) : chunk.map((_, j) => `$${j + 3}`).join(',');
-    const p = db.kind === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
-    moved += await execute(bulk, `UPDATE "ErrorEvent" SET "errorClassId" = ${p[0]}, "ruleId" = ${p[1]} WHERE "id" IN (${list})`, [classId, ruleId, ...chunk]);
-  }
-  return moved;
+  return inTransaction(db, async (tx) => {
+    let moved = 0;
+    for (let i = 0; i < ids.length; i += UPDATE_CHUNK) {
+      const chunk = ids.slice(i, i + UPDATE_CHUNK);
+      await moveClassFacets(db.kind, tx, { where: `"id" IN (${chunk.map(() => '?').join(',')})`, args: chunk }, classId);
+      const list = db.kind === 'sqlite' ? inList(db.kind, chunk.length) : chunk.map((_, j) => `$${j + 3}`).join(',');
+      const p = db.kind === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
+      moved += await execute(tx, `UPDATE "ErrorEvent" SET "errorClassId" = ${p[0]}, "ruleId" = ${p[1]} WHERE "id" IN (${list})`, [classId, ruleId, ...chunk]);
+    }
+    return moved;
+  });
 }

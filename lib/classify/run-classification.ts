@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { inList } from '../sql';
+import { moveClassFacets } from './class-facets';
 import { addToClassStats, applyClassRules, gatherClassFacts, refreshClassStats, type ClassAddition } from './class-facts';
 import { compileRule, firstMatch, matchOf, type CompiledRule } from './class-rules';
 import type { TemplateMiner } from './miner';
@@ -46,7 +47,7 @@ export async function runClassification(deps: ClassificationDeps): Promise<Class
       // After an ingestion without failures there is nothing to do (and the miner need not be saved).
       if (learned.length === 0 && deps.refresh === 'touched') return { ...NOTHING, seconds: (Date.now() - started) / 1000 };
       miner.consolidate();
-      const classes = await syncClasses(tx, miner, [...new Set(learned.map((l) => l.cluster))]);
+      const classes = await syncClasses(deps.db.kind, tx, miner, [...new Set(learned.map((l) => l.cluster))]);
       const assigned = await assignEvents(deps.db.kind, tx, { miner, byKey: classes.byKey, rules, learned });
       const { updated, reopened } = await refreshClasses(tx, { ...deps, now }, { assigned, created: classes.createdIds, merged: classes.touched });
       await saveMiner(deps.db, tx, miner);
@@ -105,7 +106,7 @@ async function learnPending(tx: Tx, miner: TemplateMiner, withAttrs: boolean): P
  * is merged into the class of the surviving cluster (the events it holds for the miner follow;
  * those a class rule holds stay). Returns class ids by key, and the classes merges touched.
  */
-async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promise<{ byKey: Map<string, number>; created: number; createdIds: number[]; merged: number; touched: number[] }> {
+async function syncClasses(kind: Db['kind'], tx: Tx, miner: TemplateMiner, seen: number[]): Promise<{ byKey: Map<string, number>; created: number; createdIds: number[]; merged: number; touched: number[] }> {
   const existing = await tx.errorClass.findMany({ where: { rule: { is: null } }, select: { id: true, key: true, template: true, mergedIntoId: true } });
   const byKey = new Map(existing.map((c) => [c.key, c]));
   let created = 0;
@@ -143,6 +144,7 @@ async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promis
     if (survivor === Number(c.key) || c.mergedIntoId !== null) continue;
     const target = await ensure(survivor);
     await tx.errorClass.update({ where: { id: c.id }, data: { mergedIntoId: target, status: 'merged' } });
+    await moveClassFacets(kind, tx, { where: '"errorClassId" = ? AND "ruleId" IS NULL', args: [c.id] }, target);
     await tx.errorEvent.updateMany({ where: { errorClassId: c.id, ruleId: null }, data: { errorClassId: target } });
     await tx.errorEvent.updateMany({ where: { minerClassId: c.id }, data: { minerClassId: target } });
     await tx.classDecision.create({ data: { classId: c.id, kind: 'merge', value: { into: target, by: 'template' }, actor: 'rollscope' } });
@@ -190,6 +192,7 @@ async function assignEvents(kind: Db['kind'], tx: Tx, opts: { miner: TemplateMin
       const chunk = ids.slice(i, i + 500);
       const placeholders = inList(kind, chunk.length).replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 3}`);
       const p = kind === 'sqlite' ? ['?', '?', '?'] : ['$1', '$2', '$3'];
+      await moveClassFacets(kind, tx, { where: `"id" IN (${chunk.map(() => '?').join(',')})`, args: chunk }, classId ?? null);
       await tx.$executeRawUnsafe(`UPDATE "ErrorEvent" SET "errorClassId" = ${p[0]}, "ruleId" = ${p[1]}, "minerClassId" = ${p[2]} WHERE "id" IN (${placeholders})`, classId, ruleId, minerClass, ...chunk);
     }
   }

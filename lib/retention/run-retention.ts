@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { execute, inList, inTransaction, queryRows, type Queryable } from '../sql';
 import { computeRetentionHorizon } from './horizon';
 import { addExpiredEvents } from './expired-events';
+import { dropClassFacets } from '../classify/class-facets';
 
 /** What one retention run deleted. */
 export type RetentionResult = {
@@ -85,6 +86,7 @@ async function deleteOldestRollouts(db: Db, horizon: string, size: number) {
 async function deleteRollouts(db: Db, tx: Queryable, ids: string[]) {
   const list = `(${inList(db.kind, ids.length)})`;
   await addExpiredEvents(db, tx, ids);
+  await dropClassFacets(db.kind, tx, { where: `"rolloutId" IN (${ids.map(() => '?').join(',')})`, args: ids });
   // Explicit rather than ON DELETE CASCADE: SQLite enforces foreign keys only when asked to.
   await execute(tx, `DELETE FROM "AdmissionViolationRollout" WHERE "rolloutId" IN ${list}`, ids);
   const errorEvents = await execute(tx, `DELETE FROM "ErrorEvent" WHERE "rolloutId" IN ${list}`, ids);
