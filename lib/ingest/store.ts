@@ -288,6 +288,8 @@ function rolloutValues(id: string, service: string, facts: readonly RunFacts[], 
 async function insertNewRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[], stored: ReadonlySet<string>): Promise<Map<string, Row[]>> {
   const groups = groupByRollout(rows);
   for (const id of stored) groups.delete(id);
+  // Set again on every try (a retried or split chunk reuses its rows); rows of stored rollouts are refreshed later.
+  for (const row of rows) row.rolloutFailed = false;
   const values = [...groups].map(([id, group]) => {
     const unique = [...new Map(group.map((r) => [r.key, r])).values()];
     return rolloutValues(id, group[0]!.record.service, unique.map((r) => r.facts), ctx);
