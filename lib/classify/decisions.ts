@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { ValidationError } from '../errors';
 import { refreshClassesDays } from './class-days';
+import { moveClassFacets } from './class-facets';
 
 /**
  * Decisions made in triage. Each is stored (ClassDecision: who, when, what) and marks the field
@@ -106,6 +107,7 @@ export async function mergeClasses(db: Db, opts: { targetId: number; sourceIds: 
   if (sources.length === 0) throw new ValidationError('choose at least one other class to merge');
   for (const id of sources) await liveClass(db, id);
   await db.prisma.$transaction(async (tx) => {
+    await moveClassFacets(db.kind, tx, { where: `"errorClassId" IN (${sources.map(() => '?').join(',')})`, args: sources }, opts.targetId);
     await tx.errorEvent.updateMany({ where: { errorClassId: { in: sources } }, data: { errorClassId: opts.targetId } });
     await refreshClassesDays(db.kind, tx, [...sources, opts.targetId]);
     await tx.errorClass.updateMany({ where: { id: { in: sources } }, data: { mergedIntoId: opts.targetId, status: 'merged' } });

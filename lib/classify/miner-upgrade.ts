@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { rebuildClassDays } from './class-days';
+import { rebuildClassFacets } from './class-facets';
 import { TemplateMiner } from './miner';
 
 type Tx = Parameters<Parameters<Db['prisma']['$transaction']>[0]>[0];
@@ -38,11 +39,25 @@ export async function upgradeMiner(tx: Tx): Promise<{ miner: TemplateMiner; upgr
     votes.set(cluster, v);
   }
   const { classOf, upgrade } = await mapClusters(tx, miner, votes, sizes);
-  await moveEvents(tx, learned.map((e) => ({ id: e.id, classId: classOf.get(miner.resolve(e.cluster))! })));
+  // A cluster may take a class merged in triage (its events' miner class): they show in the class it was merged into.
+  const live = await liveClasses(tx);
+  await moveEvents(tx, learned.map((e) => ({ id: e.id, classId: classOf.get(miner.resolve(e.cluster))! })), live);
   // Any event may have moved: the per-class-per-day rollup is counted again in full (a rare upgrade).
   await rebuildClassDays(tx);
+  // Any event may have moved: the per-class facet counts are counted again in full (a rare upgrade).
+  await rebuildClassFacets(tx);
   await mergeUnclaimed(tx, learned, classOf, miner, upgrade);
   return { miner, upgrade: { ...upgrade, events: learned.length } };
+}
+
+/** Each class's live class: itself, or the end of its chain of merges. */
+async function liveClasses(tx: Tx): Promise<(classId: number) => number> {
+  const merged = new Map((await tx.errorClass.findMany({ where: { mergedIntoId: { not: null } }, select: { id: true, mergedIntoId: true } })).map((c) => [c.id, c.mergedIntoId!]));
+  return (classId) => {
+    let current = classId;
+    for (let hops = 0; hops < 100 && merged.has(current); hops += 1) current = merged.get(current)!;
+    return current;
+  };
 }
 
 /** Largest clusters first, each takes the old class with most of its events that no cluster took yet. */
@@ -73,14 +88,15 @@ async function mapClusters(tx: Tx, miner: TemplateMiner, votes: Map<number, Map<
   return { classOf, upgrade };
 }
 
-async function moveEvents(tx: Tx, moves: { id: number; classId: number }[]): Promise<void> {
+/** Events take the cluster's class as their miner class, and that class's live class as their class (unless a rule holds them). */
+async function moveEvents(tx: Tx, moves: { id: number; classId: number }[], live: (classId: number) => number): Promise<void> {
   const byClass = new Map<number, number[]>();
   for (const m of moves) byClass.set(m.classId, [...(byClass.get(m.classId) ?? []), m.id]);
   for (const [classId, ids] of byClass) {
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       await tx.errorEvent.updateMany({ where: { id: { in: chunk } }, data: { minerClassId: classId } });
-      await tx.errorEvent.updateMany({ where: { id: { in: chunk }, ruleId: null }, data: { errorClassId: classId } });
+      await tx.errorEvent.updateMany({ where: { id: { in: chunk }, ruleId: null }, data: { errorClassId: live(classId) } });
     }
   }
 }

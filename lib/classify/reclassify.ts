@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { execute, inList, inTransaction, queryRows } from '../sql';
 import { readClassDayKeys, refreshClassDays, type ClassDayKey } from './class-days';
+import { moveClassFacets } from './class-facets';
 import { compileRule, firstMatch, matchOf, type CompiledRule, type EventFacts } from './class-rules';
 
 /**
@@ -82,7 +83,8 @@ export async function reclassifyHistory(db: Db): Promise<ReclassifyResult> {
 
 /**
  * Puts events in a class (with the rule that put them there, or none), in one transaction with the
- * per-class-per-day rollup of where they were counted and are counted now (class-days.ts).
+ * per-class-per-day rollup of where they were counted and are counted now (class-days.ts) and their
+ * facet counts (class-facets.ts).
  */
 export async function moveEvents(db: Db, ids: readonly number[], classId: number, ruleId: number | null): Promise<number> {
   return inTransaction(db, async (tx) => {
@@ -91,6 +93,7 @@ export async function moveEvents(db: Db, ids: readonly number[], classId: number
     for (let i = 0; i < ids.length; i += UPDATE_CHUNK) {
       const chunk = ids.slice(i, i + UPDATE_CHUNK);
       const before = await readClassDayKeys(db.kind, tx, `"id" IN (${chunk.map(() => '?').join(',')})`, chunk);
+      await moveClassFacets(db.kind, tx, { where: `"id" IN (${chunk.map(() => '?').join(',')})`, args: chunk }, classId);
       const list = db.kind === 'sqlite' ? inList(db.kind, chunk.length) : chunk.map((_, j) => `$${j + 3}`).join(',');
       const p = db.kind === 'sqlite' ? ['?', '?'] : ['$1', '$2'];
       moved += await execute(tx, `UPDATE "ErrorEvent" SET "errorClassId" = ${p[0]}, "ruleId" = ${p[1]} WHERE "id" IN (${list})`, [classId, ruleId, ...chunk]);

@@ -1,6 +1,7 @@
 import type { Db } from '../db';
 import { inList } from '../sql';
 import { refreshClassDays, type ClassDayKey } from './class-days';
+import { moveClassFacets } from './class-facets';
 import { addToClassStats, applyClassRules, gatherClassFacts, refreshClassStats, type ClassAddition } from './class-facts';
 import { compileRule, firstMatch, matchOf, type CompiledRule } from './class-rules';
 import type { TemplateMiner } from './miner';
@@ -47,7 +48,7 @@ export async function runClassification(deps: ClassificationDeps): Promise<Class
       // After an ingestion without failures there is nothing to do (and the miner need not be saved).
       if (learned.length === 0 && deps.refresh === 'touched') return { ...NOTHING, seconds: (Date.now() - started) / 1000 };
       miner.consolidate();
-      const classes = await syncClasses(tx, miner, [...new Set(learned.map((l) => l.cluster))]);
+      const classes = await syncClasses(deps.db.kind, tx, miner, [...new Set(learned.map((l) => l.cluster))]);
       const { assigned, keys } = await assignEvents(deps.db.kind, tx, { miner, byKey: classes.byKey, rules, learned });
       // The per-class-per-day rollup, of the events the merges moved and of those assigned (which only add to their keys).
       await refreshClassDays(deps.db.kind, tx, classes.moved);
@@ -110,7 +111,7 @@ async function learnPending(tx: Tx, miner: TemplateMiner, withAttrs: boolean): P
  * those a class rule holds stay). Returns class ids by key, the classes merges touched and where
  * the events they moved were counted and are counted now (for the rollup, class-days.ts).
  */
-async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promise<{ byKey: Map<string, number>; created: number; createdIds: number[]; merged: number; touched: number[]; moved: ClassDayKey[] }> {
+async function syncClasses(kind: Db['kind'], tx: Tx, miner: TemplateMiner, seen: number[]): Promise<{ byKey: Map<string, number>; created: number; createdIds: number[]; merged: number; touched: number[]; moved: ClassDayKey[] }> {
   const existing = await tx.errorClass.findMany({ where: { rule: { is: null } }, select: { id: true, key: true, template: true, mergedIntoId: true } });
   const byKey = new Map(existing.map((c) => [c.key, c]));
   let created = 0;
@@ -151,6 +152,7 @@ async function syncClasses(tx: Tx, miner: TemplateMiner, seen: number[]): Promis
     await tx.errorClass.update({ where: { id: c.id }, data: { mergedIntoId: target, status: 'merged' } });
     const leaving = await tx.errorEvent.groupBy({ by: ['day', 'rolloutId'], where: { errorClassId: c.id, ruleId: null } });
     for (const { day, rolloutId } of leaving) moved.push({ classId: c.id, day, rolloutId }, { classId: target, day, rolloutId });
+    await moveClassFacets(kind, tx, { where: '"errorClassId" = ? AND "ruleId" IS NULL', args: [c.id] }, target);
     await tx.errorEvent.updateMany({ where: { errorClassId: c.id, ruleId: null }, data: { errorClassId: target } });
     await tx.errorEvent.updateMany({ where: { minerClassId: c.id }, data: { minerClassId: target } });
     await tx.classDecision.create({ data: { classId: c.id, kind: 'merge', value: { into: target, by: 'template' }, actor: 'rollscope' } });
@@ -200,6 +202,7 @@ async function assignEvents(kind: Db['kind'], tx: Tx, opts: { miner: TemplateMin
       const chunk = ids.slice(i, i + 500);
       const placeholders = inList(kind, chunk.length).replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + 3}`);
       const p = kind === 'sqlite' ? ['?', '?', '?'] : ['$1', '$2', '$3'];
+      await moveClassFacets(kind, tx, { where: `"id" IN (${chunk.map(() => '?').join(',')})`, args: chunk }, classId ?? null);
       await tx.$executeRawUnsafe(`UPDATE "ErrorEvent" SET "errorClassId" = ${p[0]}, "ruleId" = ${p[1]}, "minerClassId" = ${p[2]} WHERE "id" IN (${placeholders})`, classId, ruleId, minerClass, ...chunk);
     }
   }

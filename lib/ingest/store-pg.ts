@@ -27,13 +27,14 @@ const SAVEPOINT = 'rollscope_copy';
 const TAKE_IDS = `SELECT setval(pg_get_serial_sequence('"StageRun"', 'id'), nextval(pg_get_serial_sequence('"StageRun"', 'id')) + $1::bigint - 1)::bigint - $1::bigint + 1 AS "first"`;
 
 // Where each ErrorEvent column comes from among the run's values (STAGE_RUN_COLUMNS after the id),
-// as lib/ingest/store.ts addErrorEvents writes it: occurredAt is the run's start, the message never null.
+// as lib/ingest/store.ts addErrorEvents writes it: occurredAt is the run's start, the message never
+// null; rolloutFailed (the last column) is the row's, not a run value.
 const RUN_INDEX = new Map(STAGE_RUN_COLUMNS.map((c, i) => [c.name, i + 1]));
 const EVENT_FROM: Record<string, string> = {
   stageRunId: 'id', rolloutId: 'rolloutId', service: 'service', stageKey: 'stageKey', attempt: 'attempt', env: 'env',
   host: 'host', occurredAt: 'startedAt', day: 'day', message: 'errorMessage', code: 'errorCode',
 };
-const EVENT_INDEX = ERROR_EVENT_COLUMNS.map((c) => (EVENT_FROM[c.name] === 'id' ? 0 : RUN_INDEX.get(EVENT_FROM[c.name]!)!));
+const EVENT_INDEX = ERROR_EVENT_COLUMNS.slice(0, -1).map((c) => (EVENT_FROM[c.name] === 'id' ? 0 : RUN_INDEX.get(EVENT_FROM[c.name]!)!));
 const MESSAGE_AT = ERROR_EVENT_COLUMNS.findIndex((c) => c.name === 'message');
 
 /** A run's COPY values: its id, then STAGE_RUN_COLUMNS (pushStageRunValues writes only strings, numbers, booleans and nulls). */
@@ -43,9 +44,10 @@ function runValues(row: Row, batchId: number | null): CopyValue[] {
   return values as CopyValue[];
 }
 
-function eventValues(run: readonly CopyValue[]): CopyValue[] {
+function eventValues({ run, row }: { run: readonly CopyValue[]; row: Row }): CopyValue[] {
   const values = EVENT_INDEX.map((i) => run[i]);
   values[MESSAGE_AT] ??= '';
+  values.push(row.rolloutFailed);
   return values;
 }
 
@@ -58,7 +60,7 @@ async function copyNew(tx: CopyTransaction, rows: readonly Row[], batchId: numbe
   rows.forEach((row, i) => (row.id = first + i));
   const runs = rows.map((row) => runValues(row, batchId));
   await tx.copyIn(RUN_TARGET, copyPieces(runs, (values) => values));
-  const failed = runs.filter((_, i) => rows[i]!.record.status === 'failed');
+  const failed = runs.flatMap((run, i) => (rows[i]!.record.status === 'failed' ? [{ run, row: rows[i]! }] : []));
   if (failed.length > 0) await tx.copyIn(EVENT_TARGET, copyPieces(failed, eventValues));
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { execute, inTransaction, insertMapped, insertRows, inList, queryRows, type Column, type Queryable, type TransactionOptions } from '../sql';
 import { dayInZone, isoToDbTimestamp, toDbTimestamp } from '../time/day';
 import type { IngestRecord } from './record';
+import { setEventsRolloutFailed } from './event-outcomes';
 import { addRolloutDayChanges, readRolloutDays } from './rollup-rollout-days';
 import { addRunRollups } from './rollup-runs';
 import { countRun, emptyRunCounts } from './rollup-stage-days';
@@ -30,7 +31,7 @@ export const STAGE_RUN_COLUMNS: Column[] = [
 export const ERROR_EVENT_COLUMNS: Column[] = [
   { name: 'stageRunId', pgType: 'integer' }, { name: 'rolloutId' }, { name: 'service' }, { name: 'stageKey' },
   { name: 'attempt', pgType: 'integer' }, { name: 'env' }, { name: 'host' }, { name: 'occurredAt', pgType: 'timestamp(3)' },
-  { name: 'day' }, { name: 'message' }, { name: 'code' },
+  { name: 'day' }, { name: 'message' }, { name: 'code' }, { name: 'rolloutFailed', pgType: 'boolean' },
 ];
 const ROLLOUT_COLUMNS: Column[] = [
   { name: 'id' }, { name: 'service' }, { name: 'env' }, { name: 'startedAt', pgType: 'timestamp(3)' },
@@ -43,6 +44,7 @@ const ROLLUP_COLUMNS: Column[] = [
   { name: 'successes', pgType: 'integer' }, { name: 'failures', pgType: 'integer' }, { name: 'skips', pgType: 'integer' },
   { name: 'manual', pgType: 'integer' }, { name: 'firstAttempts', pgType: 'integer' }, { name: 'firstSuccesses', pgType: 'integer' },
 ];
+const OUTCOME_AT = ROLLOUT_COLUMNS.findIndex((c) => c.name === 'outcome');
 const ROLLOUT_UPDATE = ROLLOUT_COLUMNS.slice(1).map((c) => `"${c.name}" = excluded."${c.name}"`).join(', ');
 const ROLLUP_ADD = ROLLUP_COLUMNS.slice(3).map((c) => `"${c.name}" = "DailyRollup"."${c.name}" + excluded."${c.name}"`).join(', ');
 
@@ -57,8 +59,12 @@ export type StoreItem = { record: IngestRecord; line: number; raw: string };
 export type StoreRejection = { line: number; kind: 'conflict' | 'unstorable'; field: string | null; reason: string; raw: string };
 export type StoreResult = { inserted: number; duplicates: number; rejections: StoreRejection[] };
 
-/** A record on its way into the database; `id` is its StageRun id once inserted. */
-export type Row = { item: StoreItem; record: IngestRecord; key: string; facts: RunFacts; day: string; id: number };
+/**
+ * A record on its way into the database; `id` is its StageRun id once inserted. `rolloutFailed`:
+ * its rollout ends failed with the runs of this transaction (known for the rollouts it creates;
+ * the others are refreshed after their runs are written, their events' flag with them).
+ */
+export type Row = { item: StoreItem; record: IngestRecord; key: string; facts: RunFacts; day: string; id: number; rolloutFailed: boolean };
 
 /**
  * Writes the stage runs of `rows` (distinct keys, their rollouts stored) that are not stored yet,
@@ -74,7 +80,7 @@ function toRow(item: StoreItem, timeZone: string): Row {
   let finished = record.finishedAt ? Date.parse(record.finishedAt) : null;
   if (finished === null && record.durationMs !== undefined) finished = started + record.durationMs;
   const facts: RunFacts = { stageKey: record.stage, attempt: record.attempt, status: record.status, env: record.env, startedAt: started, finishedAt: finished, manual: record.manual };
-  return { item, record, key: recordKey(record), facts, day: dayInZone(started, timeZone), id: 0 };
+  return { item, record, key: recordKey(record), facts, day: dayInZone(started, timeZone), id: 0, rolloutFailed: false };
 }
 
 const contentOf = (row: Row) => contentOfRecord(row.record, row.facts.startedAt, row.facts.finishedAt);
@@ -282,13 +288,19 @@ function rolloutValues(id: string, service: string, facts: readonly RunFacts[], 
 async function insertNewRollouts(ctx: StoreContext, tx: Queryable, rows: readonly Row[], stored: ReadonlySet<string>): Promise<Map<string, Row[]>> {
   const groups = groupByRollout(rows);
   for (const id of stored) groups.delete(id);
+  // Set again on every try (a retried or split chunk reuses its rows); rows of stored rollouts are refreshed later.
+  for (const row of rows) row.rolloutFailed = false;
   const values = [...groups].map(([id, group]) => {
     const unique = [...new Map(group.map((r) => [r.key, r])).values()];
     return rolloutValues(id, group[0]!.record.service, unique.map((r) => r.facts), ctx);
   });
   const created = await insertRows<{ id: string }>(tx, ctx.db.kind, { table: 'Rollout', columns: ROLLOUT_COLUMNS, suffix: 'ON CONFLICT ("id") DO NOTHING RETURNING "id"' }, values);
   const made = new Set(created.map((c) => c.id));
-  for (const id of groups.keys()) if (!made.has(id)) groups.delete(id);
+  const failed = new Set(values.filter((v) => v[OUTCOME_AT] === 'failed').map((v) => v[0]));
+  for (const [id, group] of groups) {
+    if (!made.has(id)) groups.delete(id);
+    else for (const row of group) row.rolloutFailed = failed.has(id);
+  }
   return groups;
 }
 
@@ -310,6 +322,8 @@ async function refreshRollouts(ctx: StoreContext, tx: Queryable, inserted: reado
   const values: unknown[][] = [];
   for (const [id, facts] of await readStoredRuns(ctx, tx, stale)) values.push(rolloutValues(id, gained.get(id)![0]!.record.service, facts, ctx));
   await insertRows(tx, ctx.db.kind, { table: 'Rollout', columns: ROLLOUT_COLUMNS, suffix: `ON CONFLICT ("id") DO UPDATE SET ${ROLLOUT_UPDATE}` }, values);
+  // Their events, those stored before and those written now, say whether the rollout ends failed.
+  await setEventsRolloutFailed(tx, ctx.db.kind, values.map((v) => ({ id: String(v[0]), failed: v[OUTCOME_AT] === 'failed' })));
   await refreshViolationLinks(ctx.db.kind, tx, stale);
 }
 
@@ -331,7 +345,7 @@ async function refreshViolationLinks(kind: Db['kind'], tx: Queryable, ids: reado
 async function addErrorEvents(ctx: StoreContext, tx: Queryable, rows: readonly Row[]): Promise<void> {
   const values = rows
     .filter((r) => r.record.status === 'failed')
-    .map(({ record: r, facts, day, id }) => [id, r.rollout, r.service, r.stage, r.attempt, r.env, r.host ?? null, isoToDbTimestamp(r.startedAt, facts.startedAt), day, r.errorMessage ?? '', r.errorCode ?? null]);
+    .map(({ record: r, facts, day, id, rolloutFailed }) => [id, r.rollout, r.service, r.stage, r.attempt, r.env, r.host ?? null, isoToDbTimestamp(r.startedAt, facts.startedAt), day, r.errorMessage ?? '', r.errorCode ?? null, rolloutFailed]);
   await insertRows(tx, ctx.db.kind, { table: 'ErrorEvent', columns: ERROR_EVENT_COLUMNS, suffix: '' }, values);
 }
 

@@ -3,6 +3,7 @@ import { execute, inList, inTransaction, queryRows, type Queryable } from '../sq
 import { computeRetentionHorizon } from './horizon';
 import { addExpiredEvents } from './expired-events';
 import { readClassDayKeys, refreshClassDays } from '../classify/class-days';
+import { dropClassFacets } from '../classify/class-facets';
 
 /** What one retention run deleted. */
 export type RetentionResult = {
@@ -88,6 +89,7 @@ async function deleteRollouts(db: Db, tx: Queryable, ids: string[]) {
   await addExpiredEvents(db, tx, ids);
   // Where the events about to go are counted in the per-class-per-day rollup: counted again after.
   const counted = await readClassDayKeys(db.kind, tx, `"rolloutId" IN (${ids.map(() => '?').join(',')})`, ids);
+  await dropClassFacets(db.kind, tx, { where: `"rolloutId" IN (${ids.map(() => '?').join(',')})`, args: ids });
   // Explicit rather than ON DELETE CASCADE: SQLite enforces foreign keys only when asked to.
   await execute(tx, `DELETE FROM "AdmissionViolationRollout" WHERE "rolloutId" IN ${list}`, ids);
   const errorEvents = await execute(tx, `DELETE FROM "ErrorEvent" WHERE "rolloutId" IN ${list}`, ids);

@@ -96,13 +96,13 @@ async function explainSamples(db: Db, template: string, rows: (Omit<Sample, 'why
 }
 
 /**
- * Rollouts that failed with an event of the class, all time: one COUNT(DISTINCT) over the class's
- * events (index on errorClassId) joined to their rollout, instead of every rollout id read back.
+ * Rollouts that failed with an event of the class, all time: one COUNT(DISTINCT) over the range of
+ * the class's events of failed rollouts in the (errorClassId, rolloutFailed, rolloutId) index alone,
+ * no join to Rollout (ingestion keeps rolloutFailed equal to the rollout's outcome being failed).
  */
 async function countFailedRollouts(db: Db, classId: number): Promise<number> {
   const [row] = await db.prisma.$queryRaw<{ n: bigint | number }[]>`
-    SELECT COUNT(DISTINCT e."rolloutId") AS n FROM "ErrorEvent" e JOIN "Rollout" r ON r."id" = e."rolloutId"
-    WHERE e."errorClassId" = ${classId} AND r."outcome" = 'failed'`;
+    SELECT COUNT(DISTINCT "rolloutId") AS n FROM "ErrorEvent" WHERE "errorClassId" = ${classId} AND "rolloutFailed" = true`;
   return Number(row?.n ?? 0);
 }
 

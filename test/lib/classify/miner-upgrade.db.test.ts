@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeClasses } from '../../../lib/classify/decisions';
 import { runClassification } from '../../../lib/classify/run-classification';
 import { loadCategoryConfig, parseRoutingConfig } from '../../../lib/classify/rules';
 import { EXPECTED_KIND, createTestDb, type TestDb } from '../../helpers/db';
@@ -44,6 +45,24 @@ describe(`a new miner version (${EXPECTED_KIND})`, () => {
     expect(await t.db.prisma.errorClass.findUniqueOrThrow({ where: { id: firstClass.id } })).toMatchObject({ name: 'Named in triage' });
     expect((await t.db.prisma.classifierState.findUniqueOrThrow({ where: { id: 'template-miner' } })).state).toMatchObject({ version: 2 });
     // The per-class-per-day rollup was counted again with the events the upgrade moved.
+    expect(await readClassDays(t.db)).toEqual(await scanClassDays(t.db));
+  });
+
+  it('keeps a merge made in triage: the events of the merged class stay in the class it was merged into', async () => {
+    const [target, source] = await t.db.prisma.errorClass.findMany({ where: { mergedIntoId: null }, orderBy: { id: 'asc' }, take: 2 });
+    await mergeClasses(t.db, { targetId: target!.id, sourceIds: [source!.id], actor: 'lead@example.com' });
+    const before = new Map((await t.db.prisma.errorEvent.findMany({ select: { id: true, errorClassId: true } })).map((e) => [e.id, e.errorClassId]));
+    expect([...before.values()].filter((c) => c === target!.id).length).toBeGreaterThan(0);
+    const old = { version: 1, nextId: 900, clusters: [], signatures: [], aliases: [] };
+    await t.db.prisma.classifierState.update({ where: { id: 'template-miner' }, data: { state: old, version: { increment: 1 } } });
+    await ingestRuns(t.db, runs(90, 30));
+    await classify();
+    const merged = new Set((await t.db.prisma.errorClass.findMany({ where: { mergedIntoId: { not: null } }, select: { id: true } })).map((c) => c.id));
+    expect(merged.has(source!.id)).toBe(true);
+    const after = await t.db.prisma.errorEvent.findMany({ select: { id: true, errorClassId: true } });
+    // No event is left in a class the lists hide, and those of the merge stayed where triage put them.
+    for (const e of after) expect(merged.has(e.errorClassId!), `event ${e.id} in merged class ${e.errorClassId}`).toBe(false);
+    for (const e of after) if (before.get(e.id) === target!.id) expect(e.errorClassId).toBe(target!.id);
     expect(await readClassDays(t.db)).toEqual(await scanClassDays(t.db));
   });
 });

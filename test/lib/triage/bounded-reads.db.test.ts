@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildClassDays } from '../../../lib/classify/class-days';
+import { rebuildClassFacets } from '../../../lib/classify/class-facets';
 import { createClassRule, deleteClassRule, type RuleChangeDeps } from '../../../lib/classify/class-rule-store';
 import { mergeClasses } from '../../../lib/classify/decisions';
 import { runClassification } from '../../../lib/classify/run-classification';
@@ -61,6 +62,8 @@ beforeAll(async () => {
   }
   // Classes written straight into the events, past the writers that keep the per-class-per-day rollup.
   await rebuildClassDays(t.db.prisma);
+  // Classes set by hand here, past the writers that keep the per-class facet counts: counted once, as the migration does.
+  await rebuildClassFacets(t.db.prisma);
 }, 120_000);
 afterAll(async () => t?.close());
 

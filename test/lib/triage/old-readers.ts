@@ -95,3 +95,28 @@ export async function readClassDays(db: Db) {
     pairs: await db.prisma.errorClassRolloutDay.findMany({ orderBy: [{ errorClassId: 'asc' }, { rolloutId: 'asc' }, { day: 'asc' }] }),
   };
 }
+
+/**
+ * A class page's failed rollouts and breakdown as they were read before issue 14's rollups: the
+ * class's events joined to every failed rollout, and three GROUP BYs over all the class's events.
+ */
+export async function oldClassPageCounts(db: Db, classId: number) {
+  const [row] = await db.prisma.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(DISTINCT e."rolloutId") AS n FROM "ErrorEvent" e JOIN "Rollout" r ON r."id" = e."rolloutId"
+    WHERE e."errorClassId" = ${classId} AND r."outcome" = 'failed'`;
+  const where = { errorClassId: classId };
+  const [stages, services, hosts] = await Promise.all([
+    db.prisma.errorEvent.groupBy({ by: ['stageKey'], where, _count: { _all: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['service'], where, _count: { _all: true } }),
+    db.prisma.errorEvent.groupBy({ by: ['host'], where, _count: { _all: true } }),
+  ]);
+  const sorted = (rows: { key: string; n: number }[]) => rows.sort((a, b) => b.n - a.n || a.key.localeCompare(b.key));
+  return {
+    failedRollouts: Number(row?.n ?? 0),
+    breakdown: {
+      byStage: sorted(stages.map((r) => ({ key: r.stageKey, n: r._count._all }))),
+      byService: sorted(services.map((r) => ({ key: r.service, n: r._count._all }))),
+      byHost: sorted(hosts.flatMap((r) => (r.host ? [{ key: r.host, n: r._count._all }] : []))),
+    },
+  };
+}
