@@ -1,6 +1,6 @@
 import { readRunsOfDays } from '../admission/run-days';
 import type { Db } from '../db';
-import { inChunks, inJsonArray, inList } from '../sql';
+import { inChunks, inList, inStringList, stringListArg } from '../sql';
 import { addDays } from '../time/day';
 import { cohortColumns, cohortOf, mergeCohortRow, readCohorts, type CohortRow } from './cohorts';
 
@@ -62,7 +62,7 @@ export async function readWeekRuns(db: Db, days: readonly string[], rollouts: re
 
   const troubled = rollouts.filter((r) => r.failedRuns > 0).map((r) => r.id);
   const whole = troubled.filter((id) => !partial.has(id));
-  const inRange = whole.length === 0 ? [] : await readRunsOfDays<RawAttempt>(db, range, { columns: ATTEMPT_COLUMNS, where: inJsonArray(db.kind, '"rolloutId"'), args: [JSON.stringify(whole)] });
+  const inRange = whole.length === 0 ? [] : await readRunsOfDays<RawAttempt>(db, range, { columns: ATTEMPT_COLUMNS, where: inStringList(db.kind, '"rolloutId"'), args: [stringListArg(db.kind, whole)] });
   const elsewhere = await inChunks(troubled.filter((id) => partial.has(id)), CHUNK, (chunk) =>
     db.prisma.$queryRawUnsafe<RawAttempt[]>(`SELECT ${ATTEMPT_COLUMNS} FROM "StageRun" WHERE "rolloutId" IN (${inList(db.kind, chunk.length)})`, ...chunk),
   );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inChunks, inJsonArray } from '../../sql';
+import { inChunks, inStringList, stringListArg } from '../../sql';
 import { addDays } from '../../time/day';
 import { defineKind, windowDaysSchema, type DayRange, type Finding } from '../kind';
 import { forEachRunsOfDays } from '../run-days';
@@ -97,8 +97,8 @@ export const mixedHost = defineKind({
       const hosts = mixed.slice(i, i + HOSTS_PER_READ);
       await forEachRunsOfDays<Raw>(ctx.db, days, {
         columns: '"host","env","startedAt","finishedAt","rolloutId","stageKey","day"',
-        where: `${both} AND ${inJsonArray(ctx.db.kind, '"host"')}`,
-        args: [JSON.stringify(hosts)],
+        where: `${both} AND ${inStringList(ctx.db.kind, '"host"')}`,
+        args: [stringListArg(ctx.db.kind, hosts)],
       }, (rows) => {
         for (const r of rows) {
           const start = new Date(r.startedAt).getTime();
