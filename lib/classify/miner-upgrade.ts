@@ -2,6 +2,7 @@ import type { Db } from '../db';
 import { rebuildClassDays } from './class-days';
 import { rebuildClassFacets } from './class-facets';
 import { TemplateMiner } from './miner';
+import { loadMergeTargets } from './reclassify';
 
 type Tx = Parameters<Parameters<Db['prisma']['$transaction']>[0]>[0];
 
@@ -40,7 +41,7 @@ export async function upgradeMiner(tx: Tx): Promise<{ miner: TemplateMiner; upgr
   }
   const { classOf, upgrade } = await mapClusters(tx, miner, votes, sizes);
   // A cluster may take a class merged in triage (its events' miner class): they show in the class it was merged into.
-  const live = await liveClasses(tx);
+  const live = await loadMergeTargets(tx);
   await moveEvents(tx, learned.map((e) => ({ id: e.id, classId: classOf.get(miner.resolve(e.cluster))! })), live);
   // Any event may have moved: the per-class-per-day rollup is counted again in full (a rare upgrade).
   await rebuildClassDays(tx);
@@ -48,16 +49,6 @@ export async function upgradeMiner(tx: Tx): Promise<{ miner: TemplateMiner; upgr
   await rebuildClassFacets(tx);
   await mergeUnclaimed(tx, learned, classOf, miner, upgrade);
   return { miner, upgrade: { ...upgrade, events: learned.length } };
-}
-
-/** Each class's live class: itself, or the end of its chain of merges. */
-async function liveClasses(tx: Tx): Promise<(classId: number) => number> {
-  const merged = new Map((await tx.errorClass.findMany({ where: { mergedIntoId: { not: null } }, select: { id: true, mergedIntoId: true } })).map((c) => [c.id, c.mergedIntoId!]));
-  return (classId) => {
-    let current = classId;
-    for (let hops = 0; hops < 100 && merged.has(current); hops += 1) current = merged.get(current)!;
-    return current;
-  };
 }
 
 /** Largest clusters first, each takes the old class with most of its events that no cluster took yet. */

@@ -23,9 +23,12 @@ export async function loadCompiledRules(db: Db): Promise<CompiledRule[]> {
   return rows.map((r) => compileRule({ id: r.id, classId: r.classId, match: matchOf(r) }));
 }
 
-/** Each class's live class: itself, or the class it was merged into (at the end of the chain). */
-export async function loadMergeTargets(db: Db): Promise<(classId: number) => number> {
-  const merged = new Map((await db.prisma.errorClass.findMany({ where: { mergedIntoId: { not: null } }, select: { id: true, mergedIntoId: true } })).map((c) => [c.id, c.mergedIntoId!]));
+/**
+ * Each class's live class: itself, or the class it was merged into (at the end of the chain). Read
+ * with the client or inside a transaction (the classification pass and the miner upgrade read it there).
+ */
+export async function loadMergeTargets(client: Pick<Db['prisma'], 'errorClass'>): Promise<(classId: number) => number> {
+  const merged = new Map((await client.errorClass.findMany({ where: { mergedIntoId: { not: null } }, select: { id: true, mergedIntoId: true } })).map((c) => [c.id, c.mergedIntoId!]));
   return (classId) => {
     let current = classId;
     for (let hops = 0; hops < 100 && merged.has(current); hops += 1) current = merged.get(current)!;
@@ -48,7 +51,7 @@ function eventsSql(kind: Db['kind'], withAttrs: boolean): string {
 export async function reclassifyHistory(db: Db): Promise<ReclassifyResult> {
   const started = performance.now();
   const rules = await loadCompiledRules(db);
-  const live = await loadMergeTargets(db);
+  const live = await loadMergeTargets(db.prisma);
   const withAttrs = rules.some((r) => r.needsAttrs);
   const bulk = await db.bulk();
   const moves = new Map<string, number[]>();

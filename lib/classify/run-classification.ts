@@ -6,7 +6,7 @@ import { addToClassStats, applyClassRules, gatherClassFacts, refreshClassStats, 
 import { compileRule, firstMatch, matchOf, type CompiledRule } from './class-rules';
 import type { TemplateMiner } from './miner';
 import { loadMiner, rememberMiner, saveMiner } from './miner-store';
-import { attrsOf } from './reclassify';
+import { attrsOf, loadMergeTargets } from './reclassify';
 import type { CategoryConfig, RoutingConfig } from './rules';
 
 type Tx = Parameters<Parameters<Db['prisma']['$transaction']>[0]>[0];
@@ -162,22 +162,13 @@ async function syncClasses(kind: Db['kind'], tx: Tx, miner: TemplateMiner, seen:
   return { byKey: new Map([...byKey].map(([k, v]) => [k, v.id])), created, createdIds, merged, touched, moved };
 }
 
-/** Each class's live class (itself, or the end of its chain of merges made in triage), read once per pass. */
-async function mergeTargets(tx: Tx): Promise<(classId: number) => number> {
-  const merged = new Map((await tx.errorClass.findMany({ where: { mergedIntoId: { not: null } }, select: { id: true, mergedIntoId: true } })).map((c) => [c.id, c.mergedIntoId!]));
-  return (classId) => {
-    let current = classId;
-    for (let hops = 0; hops < 100 && merged.has(current); hops += 1) current = merged.get(current)!;
-    return current;
-  };
-}
-
 /** Writes each event's class (its rule's, or its miner class's), rule and miner class; returns what each class got and where each event is counted. */
 async function assignEvents(kind: Db['kind'], tx: Tx, opts: { miner: TemplateMiner; byKey: Map<string, number>; rules: CompiledRule[]; learned: Learned[] }): Promise<{ assigned: Map<number, ClassAddition>; keys: ClassDayKey[] }> {
   const groups = new Map<string, number[]>();
   const additions = new Map<number, ClassAddition>();
   const keys: ClassDayKey[] = [];
-  const live = await mergeTargets(tx);
+  // Each class's live class (itself, or the end of its chain of merges made in triage), read once per pass.
+  const live = await loadMergeTargets(tx);
   const withAttrs = opts.rules.some((r) => r.needsAttrs);
   for (const e of opts.learned) {
     const minerClass = live(opts.byKey.get(String(opts.miner.resolve(e.cluster)))!);

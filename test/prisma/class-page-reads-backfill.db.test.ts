@@ -1,17 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getClassBreakdown } from '../../lib/classify/class-breakdown';
 import { openDb, type Db } from '../../lib/db';
-import { execute, queryRows } from '../../lib/sql';
+import { queryRows } from '../../lib/sql';
 import { toDbTimestamp } from '../../lib/time/day';
 import { getClassDetail } from '../../lib/triage/class-detail';
-import { applyMigrations, readMigrations, writeMigration } from '../../prisma/tools/migrations';
-import { freshPgDatabase } from '../helpers/pg-database';
-import { EXPECTED_KIND, TEST_PG_URL } from '../helpers/db';
+import { EXPECTED_KIND } from '../helpers/db';
+import { databaseBefore, insertLiterals } from '../helpers/migration-backfill';
 import { oldClassPageCounts } from '../lib/triage/old-readers';
 
 // The migration class_page_reads backfills ErrorEvent.rolloutFailed and the per-class facet counts
@@ -20,31 +15,6 @@ import { oldClassPageCounts } from '../lib/triage/old-readers';
 // a host), is migrated on, and every class page equals the full scans it replaced.
 
 const MIGRATION = '20261202024449_class_page_reads';
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'rollscope-backfill-'));
-let drop: () => Promise<void> = async () => undefined;
-afterAll(async () => {
-  await drop();
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-function target(): string {
-  if (!TEST_PG_URL) return `file:${path.join(scratch, 'backfill.db')}`;
-  const name = `rollscope_backfill_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const fresh = freshPgDatabase(TEST_PG_URL, name);
-  drop = fresh.drop;
-  return fresh.url;
-}
-
-type Value = string | number | boolean | null;
-const lit = (v: Value) => (v === null ? 'NULL' : typeof v === 'string' ? `'${v}'` : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v));
-
-async function insertAll(db: Db, table: string, columns: string[], rows: Value[][]): Promise<void> {
-  const q = await db.bulk();
-  for (let i = 0; i < rows.length; i += 400) {
-    const values = rows.slice(i, i + 400).map((r) => `(${r.map(lit).join(',')})`).join(',');
-    await execute(q, `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${values}`);
-  }
-}
 
 const CLASSES = 5;
 const STAGES = ['test-build', 'container-start', 'image-pull'];
@@ -58,33 +28,27 @@ const eventArb = fc.record({
 
 async function store(db: Db): Promise<void> {
   const at = toDbTimestamp(Date.parse('2026-03-01T10:00:00Z'));
-  await insertAll(db, 'Service', ['name'], [['feed-api'], ['user-svc']]);
-  await insertAll(db, 'Stage', ['key', 'name', 'position'], STAGES.map((k, i) => [k, k, i]));
+  await insertLiterals(db, 'Service', ['name'], [['feed-api'], ['user-svc']]);
+  await insertLiterals(db, 'Stage', ['key', 'name', 'position'], STAGES.map((k, i) => [k, k, i]));
   const outcomes = ['succeeded', 'failed', 'in_progress'];
   // Rollouts r0…r79, of every outcome.
-  await insertAll(db, 'Rollout', ['id', 'service', 'env', 'startedAt', 'day', 'outcome'],
+  await insertLiterals(db, 'Rollout', ['id', 'service', 'env', 'startedAt', 'day', 'outcome'],
     Array.from({ length: 80 }, (_, i) => [`r${i}`, 'feed-api', 'online', at, '2026-03-01', outcomes[(i * 7) % 3]!]));
-  await insertAll(db, 'ErrorClass', ['key', 'template', 'updatedAt'], Array.from({ length: CLASSES }, (_, i) => [`k${i}`, `t${i}`, at]));
+  await insertLiterals(db, 'ErrorClass', ['key', 'template', 'updatedAt'], Array.from({ length: CLASSES }, (_, i) => [`k${i}`, `t${i}`, at]));
   const events = fc.sample(eventArb, { numRuns: 900, seed: 1402 });
-  await insertAll(db, 'StageRun', ['id', 'key', 'rolloutId', 'service', 'stageKey', 'attempt', 'status', 'env', 'startedAt', 'day'],
+  await insertLiterals(db, 'StageRun', ['id', 'key', 'rolloutId', 'service', 'stageKey', 'attempt', 'status', 'env', 'startedAt', 'day'],
     events.map((e, i) => [i + 1, `k${i}`, `r${e.rollout}`, e.service, e.stage, 1, 'failed', 'online', at, '2026-03-01']));
-  await insertAll(db, 'ErrorEvent', ['stageRunId', 'rolloutId', 'service', 'stageKey', 'attempt', 'env', 'host', 'occurredAt', 'day', 'message', 'errorClassId'],
+  await insertLiterals(db, 'ErrorEvent', ['stageRunId', 'rolloutId', 'service', 'stageKey', 'attempt', 'env', 'host', 'occurredAt', 'day', 'message', 'errorClassId'],
     events.map((e, i) => [i + 1, `r${e.rollout}`, e.service, e.stage, 1, 'online', e.host, at, '2026-03-01', 'failed', e.cls === null ? null : e.cls + 1]));
 }
 
 describe(`the migration ${MIGRATION} (${EXPECTED_KIND})`, () => {
   it('backfills each event’s failed rollout flag and each class’s facet counts as the full scans count them', async () => {
-    const provider = EXPECTED_KIND;
-    const before = path.join(scratch, 'before');
-    for (const m of (await readMigrations(provider)).filter((m) => m.name < MIGRATION)) {
-      await writeMigration({ provider, name: m.name, sql: m.sql, schema: m.snapshot ?? '', migrationsDir: before });
-    }
-    const url = target();
-    await applyMigrations(url, { migrationsDir: before });
+    const { url, migrateOn, cleanup } = await databaseBefore(MIGRATION);
     let db = await openDb(url);
     await store(db);
     await db.close();
-    expect(await applyMigrations(url)).toContain(MIGRATION);
+    expect(await migrateOn()).toContain(MIGRATION);
     db = await openDb(url);
     try {
       const q = await db.bulk();
@@ -105,6 +69,7 @@ describe(`the migration ${MIGRATION} (${EXPECTED_KIND})`, () => {
       expect(counted._sum.events).toBe(await db.prisma.errorEvent.count({ where: { errorClassId: { not: null } } }));
     } finally {
       await db.close();
+      await cleanup();
     }
   }, 120_000);
 });

@@ -1,35 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../lib/db';
-import { execute, queryRows } from '../../lib/sql';
+import { queryRows } from '../../lib/sql';
 import { addDays, toDbTimestamp } from '../../lib/time/day';
-import { applyMigrations, readMigrations, writeMigration } from '../../prisma/tools/migrations';
-import { freshPgDatabase } from '../helpers/pg-database';
-import { EXPECTED_KIND, TEST_PG_URL } from '../helpers/db';
+import { EXPECTED_KIND } from '../helpers/db';
+import { databaseBefore, insertLiterals } from '../helpers/migration-backfill';
 
 // The migration scale_reads backfills its rollups from the rows stored before it: a database
 // migrated up to the migration before it, holding stage runs (some of old days stored late, with
 // ids far apart), is migrated on, and every backfilled figure equals a full scan of the rows.
 
 const MIGRATION = '20261201184613_scale_reads';
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'rollscope-backfill-'));
-let drop: () => Promise<void> = async () => undefined;
-afterAll(async () => {
-  await drop();
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-function target(): string {
-  if (!TEST_PG_URL) return `file:${path.join(scratch, 'backfill.db')}`;
-  const name = `rollscope_backfill_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const fresh = freshPgDatabase(TEST_PG_URL, name);
-  drop = fresh.drop;
-  return fresh.url;
-}
-
 type Run = {
   id: number; rollout: string;
   day: string; stage: string; status: string; attempt: number; manual: boolean;
@@ -72,37 +52,24 @@ function generate(): { runs: Run[]; rollouts: Rollout[] } {
   return { runs, rollouts };
 }
 
-type Value = string | number | boolean;
-const lit = (v: Value) => {
-  if (typeof v === 'string') return `'${v}'`;
-  return typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
-};
-
-async function insertAll(db: Db, table: string, columns: string[], rows: Value[][]): Promise<void> {
-  const q = await db.bulk();
-  for (let i = 0; i < rows.length; i += 400) {
-    const values = rows.slice(i, i + 400).map((r) => `(${r.map(lit).join(',')})`).join(',');
-    await execute(q, `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${values}`);
-  }
-}
 
 async function store(db: Db, data: ReturnType<typeof generate>): Promise<void> {
   const at = toDbTimestamp(Date.parse('2026-03-01T10:00:00Z'));
-  await insertAll(db, 'Service', ['name'], [['feed-api']]);
+  await insertLiterals(db, 'Service', ['name'], [['feed-api']]);
   const stages = ['test-build', 'container-start', 'prerelease-deploy'];
-  await insertAll(db, 'Stage', ['key', 'name', 'position'], stages.map((k, i) => [k, k, i]));
+  await insertLiterals(db, 'Stage', ['key', 'name', 'position'], stages.map((k, i) => [k, k, i]));
   const rolloutCols = ['id', 'service', 'env', 'startedAt', 'day', 'outcome', 'failedRuns', 'manualCount'];
   const rollouts = data.rollouts.map((r) => [
     r.id, 'feed-api', 'online', at, r.day, r.outcome, r.failedRuns, r.manualCount,
   ]);
-  await insertAll(db, 'Rollout', rolloutCols, rollouts);
+  await insertLiterals(db, 'Rollout', rolloutCols, rollouts);
   const runCols = [
     'id', 'key', 'rolloutId', 'service', 'stageKey', 'attempt', 'status', 'env', 'startedAt', 'day', 'manual',
   ];
   const runs = data.runs.map((r) => [
     r.id, `k${r.id}`, r.rollout, 'feed-api', r.stage, r.attempt, r.status, 'online', at, r.day, r.manual,
   ]);
-  await insertAll(db, 'StageRun', runCols, runs);
+  await insertLiterals(db, 'StageRun', runCols, runs);
   const daily = new Map<string, number[]>();
   for (const r of data.runs) {
     const key = `${r.day}|${r.stage}`;
@@ -118,23 +85,17 @@ async function store(db: Db, data: ReturnType<typeof generate>): Promise<void> {
     'day', 'stageKey', 'service', 'attempts', 'successes', 'failures', 'skips', 'manual',
     'firstAttempts', 'firstSuccesses',
   ];
-  await insertAll(db, 'DailyRollup', cols, [...daily].map(([k, v]) => [...k.split('|'), 'feed-api', ...v]));
+  await insertLiterals(db, 'DailyRollup', cols, [...daily].map(([k, v]) => [...k.split('|'), 'feed-api', ...v]));
 }
 
 describe(`the migration ${MIGRATION} (${EXPECTED_KIND})`, () => {
   it('backfills the day spans and the per-stage and per-rollout-day rollups as full scans count them', async () => {
-    const provider = EXPECTED_KIND;
-    const before = path.join(scratch, 'before');
-    for (const m of (await readMigrations(provider)).filter((m) => m.name < MIGRATION)) {
-      await writeMigration({ provider, name: m.name, sql: m.sql, schema: m.snapshot ?? '', migrationsDir: before });
-    }
-    const url = target();
-    await applyMigrations(url, { migrationsDir: before });
+    const { url, migrateOn, cleanup } = await databaseBefore(MIGRATION);
     const data = generate();
     let db = await openDb(url);
     await store(db, data);
     await db.close();
-    expect(await applyMigrations(url)).toContain(MIGRATION);
+    expect(await migrateOn()).toContain(MIGRATION);
     db = await openDb(url);
     try {
       const q = await db.bulk();
@@ -182,6 +143,7 @@ describe(`the migration ${MIGRATION} (${EXPECTED_KIND})`, () => {
       expect(days).toEqual([...expected.values()].sort(order));
     } finally {
       await db.close();
+      await cleanup();
     }
   }, 120_000);
 });
